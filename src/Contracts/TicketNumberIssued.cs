@@ -1,0 +1,19 @@
+namespace HotlineGrains.Contracts;
+
+/// <summary>
+/// A project handed out a ticket number (<c>{PREFIX}-{yyyyMMdd}-{seq:0000}</c>). Numbers are
+/// never reused and never skipped, so a gap in a consumer's sequence means a lost message.
+/// </summary>
+public sealed record TicketNumberIssued(
+    Guid EventId,
+    string ProjectId,
+    DateTimeOffset OccurredAt,
+    string Actor,
+    string TicketNumber,
+    DateOnly ServiceDate,
+    int Sequence) : IHotlineEvent
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+}

@@ -1,0 +1,219 @@
+using System.Data.Common;
+using System.Reflection;
+
+namespace HotlineGrains.Silo.Storage.Internal;
+
+/// <summary>
+/// The SQL both providers share. What differs between SQLite and PostgreSQL (connections, locks,
+/// how times, ids and JSON are stored) is asked of the subclass; the statements are otherwise one.
+/// </summary>
+internal abstract class SqlGrainStorage : IGrainStorage
+{
+    public abstract string Name { get; }
+
+    /// <summary>Appended to a SELECT to hold the selected rows until commit ("" where the whole database is locked anyway).</summary>
+    protected abstract string ForUpdate { get; }
+
+    /// <summary>Appended to a claim: skip rows another transaction holds.</summary>
+    protected abstract string ForUpdateSkipLocked { get; }
+
+    /// <summary>Cast applied to JSON parameters.</summary>
+    protected abstract string JsonCast { get; }
+
+    protected internal abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins a write transaction; the returned release runs after it ends.</summary>
+    protected internal abstract Task<(DbTransaction Transaction, IDisposable? Release)> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    protected internal abstract object ToDb(DateTimeOffset time);
+
+    protected internal abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    protected internal abstract object ToDb(Guid id);
+
+    protected internal abstract Guid ReadGuid(DbDataReader reader, int ordinal);
+
+    /// <summary>Serialises schema migrations across nodes that start together; runs inside the migration transaction.</summary>
+    protected abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    public abstract Task<IOutboxLease?> TryLeaseOutboxAsync(CancellationToken cancellationToken);
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var scripts = MigrationScripts();
+        await using var connection = await OpenAsync(cancellationToken);
+        var (transaction, release) = await BeginWriteAsync(connection, cancellationToken);
+        using (release)
+        await using (transaction)
+        {
+            await LockForMigrationAsync(connection, transaction, cancellationToken);
+            await ExecuteAsync(connection, transaction,
+                "create table if not exists schema_migrations (version integer primary key, name text not null, applied_at text not null)",
+                cancellationToken);
+            var applied = new HashSet<int>();
+            await using (var command = Command(connection, transaction, "select version from schema_migrations"))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    applied.Add(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            foreach (var (version, name, sql) in scripts.Where(s => !applied.Contains(s.Version)))
+            {
+                await ExecuteAsync(connection, transaction, sql, cancellationToken);
+                await using var record = Command(connection, transaction,
+                    "insert into schema_migrations (version, name, applied_at) values (@v, @n, @t)",
+                    ("v", version), ("n", name), ("t", DateTimeOffset.UtcNow.ToString("O")));
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The provider's scripts, <c>NNNN_name.sql</c>, in version order.</summary>
+    internal IReadOnlyList<(int Version, string Name, string Sql)> MigrationScripts()
+    {
+        var assembly = typeof(SqlGrainStorage).Assembly;
+        var prefix = $"{assembly.GetName().Name}.Storage.Migrations.{Name}.";
+        var scripts = new List<(int, string, string)>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var fileName = resource[prefix.Length..];
+            var version = int.Parse(fileName[..4], System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            scripts.Add((version, fileName, reader.ReadToEnd()));
+        }
+
+        if (scripts.Count == 0)
+        {
+            throw new InvalidOperationException($"No migration scripts embedded for provider {Name}.");
+        }
+
+        return scripts.OrderBy(s => s.Item1).ToList();
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "select 1", cancellationToken);
+    }
+
+    public async Task<StoredState?> ReadStateAsync(GrainId id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadStateAsync(connection, null, id, string.Empty, cancellationToken);
+    }
+
+    internal async Task<StoredState?> ReadStateAsync(DbConnection connection, DbTransaction? transaction, GrainId id, string suffix, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction,
+            $"select state, version from grain_state where grain_type = @t and grain_key = @k {suffix}",
+            ("t", id.Type), ("k", id.Key));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredState(reader.GetString(0), reader.GetInt64(1))
+            : null;
+    }
+
+    public async Task<IGrainTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        try
+        {
+            var (transaction, release) = await BeginWriteAsync(connection, cancellationToken);
+            return new SqlGrainTransaction(this, connection, transaction, release);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<DueReminder>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            $"select {ReminderColumns} from reminders where due_at <= @now order by due_at, id limit @limit",
+            ("now", ToDb(now)), ("limit", limit));
+        return await ReadRemindersAsync(command, cancellationToken);
+    }
+
+    public async Task<DateTimeOffset?> GetNextDueAtAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "select due_at from reminders order by due_at limit 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadTime(reader, 0) : null;
+    }
+
+    public async Task PostponeAsync(DueReminder due, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var (transaction, release) = await BeginWriteAsync(connection, cancellationToken);
+        using (release)
+        await using (transaction)
+        {
+            await ExecuteAsync(connection, transaction, "update reminders set due_at = @due where id = @id and sequence = @sequence",
+                cancellationToken, ("due", ToDb(dueAt)), ("id", due.Id), ("sequence", due.Sequence));
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    internal const string ReminderColumns = "id, grain_type, grain_key, name, due_at, period_ms, sequence, payload_type, payload";
+
+    internal async Task<List<DueReminder>> ReadRemindersAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<DueReminder>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new DueReminder(
+                reader.GetInt64(0),
+                new GrainId(reader.GetString(1), reader.GetString(2)),
+                reader.GetString(3),
+                ReadTime(reader, 4),
+                reader.IsDBNull(5) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(5)),
+                reader.GetInt64(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        return result;
+    }
+
+    internal string ClaimSql =>
+        $"select {ReminderColumns} from reminders where id = @id and due_at <= @now {ForUpdateSkipLocked}";
+
+    internal string SelectStateForUpdateSuffix => ForUpdate;
+
+    internal string Json => JsonCast;
+
+    internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    internal static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -39,10 +39,9 @@ internal sealed partial class ReminderService(
                     continue;
                 }
 
-                var now = time.GetUtcNow();
+                var latest = time.GetUtcNow() + options.PollInterval;
                 var next = await storage.GetNextDueAtAsync(stoppingToken);
-                var wait = next is { } due && due - now < options.PollInterval ? due - now : options.PollInterval;
-                await signals.Reminders.WaitAsync(wait, time, stoppingToken);
+                await signals.Reminders.WaitUntilAsync(next < latest ? next.Value : latest, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

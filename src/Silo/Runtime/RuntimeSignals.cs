@@ -20,9 +20,17 @@ internal sealed class AsyncSignal
     public void Set() => Volatile.Read(ref pending).TrySetResult();
 
     /// <summary>Waits for a <see cref="Set"/> or for <paramref name="timeout"/> on <paramref name="time"/>, whichever is first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        WaitUntilAsync(time.GetUtcNow() + timeout, time, cancellationToken);
+
+    /// <summary>
+    /// Waits for a <see cref="Set"/> or until <paramref name="until"/> on <paramref name="time"/>. The
+    /// delay is measured from the moment the timer starts, not from when the caller looked at the clock.
+    /// </summary>
+    public async Task WaitUntilAsync(DateTimeOffset until, TimeProvider time, CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref pending);
+        var timeout = until - time.GetUtcNow();
         if (!current.Task.IsCompleted && timeout > TimeSpan.Zero)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,0 +1,123 @@
+namespace HotlineGrains.Testing;
+
+/// <summary>
+/// A clock that moves only when a test says so. Timers and <c>Task.Delay</c> on it fire when
+/// <see cref="Advance"/> passes their due time, so tests drive time instead of sleeping.
+/// </summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private readonly object sync = new();
+    private readonly List<ManualTimer> timers = [];
+    private DateTimeOffset now = start;
+
+    public ManualClock()
+        : this(new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (sync)
+        {
+            return now;
+        }
+    }
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+
+    /// <summary>Moves time forward, firing every timer that falls due on the way, in due order.</summary>
+    public void Advance(TimeSpan by)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        DateTimeOffset target;
+        lock (sync)
+        {
+            target = now + by;
+        }
+
+        while (true)
+        {
+            ManualTimer? next;
+            lock (sync)
+            {
+                next = timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
+                if (next is null)
+                {
+                    now = target;
+                    return;
+                }
+
+                if (next.DueAt > now)
+                {
+                    now = next.DueAt;
+                }
+
+                next.Reschedule(now);
+            }
+
+            next.Fire();
+        }
+    }
+
+    /// <summary>Moves time to <paramref name="at"/> (never backwards).</summary>
+    public void AdvanceTo(DateTimeOffset at) => Advance(at > GetUtcNow() ? at - GetUtcNow() : TimeSpan.Zero);
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = new ManualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
+    }
+
+    private sealed class ManualTimer(ManualClock clock, TimerCallback callback, object? state) : ITimer
+    {
+        private TimeSpan period = Timeout.InfiniteTimeSpan;
+
+        public DateTimeOffset DueAt { get; private set; }
+
+        public bool Change(TimeSpan dueTime, TimeSpan newPeriod)
+        {
+            lock (clock.sync)
+            {
+                clock.timers.Remove(this);
+                period = newPeriod;
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    DueAt = clock.now + dueTime;
+                    clock.timers.Add(this);
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Called under the clock's lock as the timer fires: re-arms a periodic timer, drops a one-shot.</summary>
+        public void Reschedule(DateTimeOffset firedAt)
+        {
+            clock.timers.Remove(this);
+            if (period != Timeout.InfiniteTimeSpan && period > TimeSpan.Zero)
+            {
+                DueAt = firedAt + period;
+                clock.timers.Add(this);
+            }
+        }
+
+        public void Fire() => callback(state);
+
+        public void Dispose()
+        {
+            lock (clock.sync)
+            {
+                clock.timers.Remove(this);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

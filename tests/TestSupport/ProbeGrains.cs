@@ -1,0 +1,155 @@
+using HotlineGrains.Contracts;
+using HotlineGrains.Silo;
+
+namespace HotlineGrains.Testing;
+
+/// <summary>Which host a probe grain ran on, and how often its code ran there.</summary>
+public sealed class ProbeNode(string name)
+{
+    private int reminderRuns;
+
+    public string Name { get; } = name;
+
+    /// <summary>Times <see cref="ReminderProbeGrain.ReceiveReminder"/> ran on this node, committed or not.</summary>
+    public int ReminderRuns => Volatile.Read(ref reminderRuns);
+
+    public void CountReminderRun() => Interlocked.Increment(ref reminderRuns);
+}
+
+public sealed record CounterIncremented(Guid EventId, string ProjectId, DateTimeOffset OccurredAt, string Actor, string Counter, int Value) : IHotlineEvent
+{
+    public int SchemaVersion { get; init; } = 1;
+}
+
+public sealed class CounterState
+{
+    public int Value { get; set; }
+}
+
+/// <summary>A counter: the smallest grain that shows lost updates.</summary>
+[GrainType("test-counter")]
+public sealed class CounterGrain : Grain<CounterState>
+{
+    public int Value => State.Value;
+
+    public long ETag => Version;
+
+    public Task<int> Increment(bool publish = false)
+    {
+        State.Value++;
+        if (publish)
+        {
+            Turn.Publish(new CounterIncremented(Guid.NewGuid(), "test", Turn.Now, "test", Key, State.Value));
+        }
+
+        return Task.FromResult(State.Value);
+    }
+
+    /// <summary>Changes state, raises an event, sets a reminder and sends a message, then throws: none of it may survive.</summary>
+    public Task<int> IncrementThenFail()
+    {
+        State.Value += 100;
+        Turn.Publish(new CounterIncremented(Guid.NewGuid(), "test", Turn.Now, "test", Key, State.Value));
+        Turn.Send<PingPongGrain>(Key, new Ping(1));
+        Turn.SetReminder("never", Turn.Now.AddSeconds(1));
+        throw new InvalidOperationException("the turn fails after its effects were raised");
+    }
+
+    /// <summary>Increments only if the caller saw the current version, the way an HTTP If-Match does.</summary>
+    public Task<int> IncrementIfVersion(long expected)
+    {
+        if (expected != Version)
+        {
+            throw new StaleVersionException(expected, Version);
+        }
+
+        State.Value++;
+        return Task.FromResult(State.Value);
+    }
+}
+
+public sealed class StaleVersionException(long expected, long actual) : Exception($"Expected version {expected}, the grain is at {actual}.");
+
+public sealed class ReminderProbeState
+{
+    public List<FiringRecord> Firings { get; set; } = [];
+}
+
+public sealed record FiringRecord(string Name, DateTimeOffset DueAt, DateTimeOffset FiredAt, long Sequence, string Node);
+
+/// <summary>Keeps a record of every reminder firing that committed, and where it ran.</summary>
+[GrainType("test-reminder-probe")]
+public sealed class ReminderProbeGrain(ProbeNode node) : Grain<ReminderProbeState>, IRemindable
+{
+    public IReadOnlyList<FiringRecord> Firings => State.Firings;
+
+    public Task Set(string name, DateTimeOffset dueAt, TimeSpan? period = null)
+    {
+        Turn.SetReminder(name, dueAt, period);
+        return Task.CompletedTask;
+    }
+
+    public Task Cancel(string name)
+    {
+        Turn.CancelReminder(name);
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminder(ReminderTick tick)
+    {
+        node.CountReminderRun();
+        State.Firings.Add(new FiringRecord(tick.Name, tick.DueAt, tick.FiredAt, tick.Sequence, node.Name));
+        return Task.CompletedTask;
+    }
+}
+
+public sealed record Ping(int Hops);
+
+public sealed record Pong(int Hops);
+
+public sealed class PingPongState
+{
+    public List<string> Received { get; set; } = [];
+}
+
+/// <summary>
+/// Bounces messages between two grains: the first sends to the second in its turn, which sends
+/// back to the first. With blocking calls this is the classic actor deadlock.
+/// </summary>
+[GrainType("test-ping-pong")]
+public sealed class PingPongGrain : Grain<PingPongState>, IHandle<Ping>, IHandle<Pong>
+{
+    public IReadOnlyList<string> Received => State.Received;
+
+    public Task Start(string partner, int hops)
+    {
+        Turn.Send<PingPongGrain>(partner, new Ping(hops));
+        return Task.CompletedTask;
+    }
+
+    public Task Handle(Ping message)
+    {
+        State.Received.Add($"ping {message.Hops}");
+        if (message.Hops > 0)
+        {
+            Turn.Send<PingPongGrain>(Key == "a" ? "b" : "a", new Pong(message.Hops - 1));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task Handle(Pong message)
+    {
+        State.Received.Add($"pong {message.Hops}");
+        if (message.Hops > 0)
+        {
+            Turn.Send<PingPongGrain>(Key == "a" ? "b" : "a", new Ping(message.Hops - 1));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Reads the partner's state inside a turn, while the partner may be reading ours.</summary>
+    public async Task<int> CountPartnerMessages(string partner) =>
+        await Turn.ReadAsync<PingPongGrain, int>(partner, p => p.Received.Count);
+}

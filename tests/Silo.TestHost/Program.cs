@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 // Usage: HotlineGrains.Silo.TestHost --Storage:Provider=Postgres --Storage:ConnectionString=... --Probe:Command=...
 //   serve                                  run until killed (reminders fire, outbox relays)
-//   set-reminder  Probe:Key Probe:DueInMilliseconds    set a one-shot reminder, print READY, then serve
+//   set-reminder  Probe:Key Probe:DueInMilliseconds [Probe:ReminderName]   set a one-shot reminder, print READY, then serve
 //   increment     Probe:Key Probe:Count Probe:Parallelism   increment a counter, print DONE, exit
 //   ticket-numbers Probe:Key Probe:Count Probe:Parallelism  issue ticket numbers, print each, exit
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
@@ -30,7 +30,7 @@ switch (probe["Command"])
 {
     case "set-reminder":
         var due = TimeProvider.System.GetUtcNow().AddMilliseconds(probe.GetValue("DueInMilliseconds", 3000));
-        await grains.CallAsync<ReminderProbeGrain>(key, g => g.Set("probe", due));
+        await grains.CallAsync<ReminderProbeGrain>(key, g => g.Set(probe["ReminderName"] ?? "probe", due));
         Console.WriteLine("READY " + due.ToString("O", CultureInfo.InvariantCulture));
         await host.WaitForShutdownAsync();
         break;

@@ -95,12 +95,21 @@ public sealed class ReminderProbeGrain(ProbeNode node) : Grain<ReminderProbeStat
         return Task.CompletedTask;
     }
 
-    public Task ReceiveReminder(ReminderTick tick)
+    public async Task ReceiveReminder(ReminderTick tick)
     {
         node.CountReminderRun();
+        if (tick.Name == StallPrefix + node.Name)
+        {
+            // Holds the firing's claim until the process is killed, to show the claim dies with it.
+            Console.WriteLine($"CLAIMED {tick.Name}");
+            await Task.Delay(Timeout.Infinite);
+        }
+
         State.Firings.Add(new FiringRecord(tick.Name, tick.DueAt, tick.FiredAt, tick.Sequence, node.Name));
-        return Task.CompletedTask;
     }
+
+    /// <summary>A reminder named <c>stall:{node}</c> hangs forever when it fires on that node.</summary>
+    public const string StallPrefix = "stall:";
 }
 
 public sealed record Ping(int Hops);

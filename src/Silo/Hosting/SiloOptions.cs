@@ -23,7 +23,10 @@ public sealed class SiloOptions
 
 public enum TurnConcurrency
 {
-    /// <summary>Run the turn on the cached state and write it only if the stored version is unchanged; re-run on conflict.</summary>
+    /// <summary>
+    /// Run the turn on the cached state and write it only if the stored version is unchanged; a
+    /// turn that lost the race re-runs once more under the row lock.
+    /// </summary>
     Optimistic,
 
     /// <summary>Read and lock the grain's row first (<c>SELECT … FOR UPDATE</c>), so a second node waits instead of re-running.</summary>

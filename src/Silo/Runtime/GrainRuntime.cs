@@ -140,7 +140,9 @@ internal sealed partial class GrainRuntime(
                     }
                 }
 
-                var rowLock = options.Concurrency == TurnConcurrency.RowLock;
+                // A turn that lost a race re-runs under the row lock: the lock holder always commits,
+                // so a hot grain shared by several nodes cannot starve any of them.
+                var rowLock = options.Concurrency == TurnConcurrency.RowLock || attempt > 1;
                 if (rowLock || !activation.IsLoaded)
                 {
                     var stored = await transaction.ReadStateAsync(id, rowLock, cancellationToken);

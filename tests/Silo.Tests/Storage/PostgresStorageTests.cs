@@ -2,24 +2,7 @@ using HotlineGrains.Testing;
 
 namespace HotlineGrains.Silo.Tests.Storage;
 
-public sealed class PostgresStorageTests(PostgresStorageTests.Database database) : GrainStorageKit, IClassFixture<PostgresStorageTests.Database>
+public sealed class PostgresStorageTests(PostgresFixture database) : GrainStorageKit, IClassFixture<PostgresFixture>
 {
-    protected override Dictionary<string, string?> Settings() => TestSilo.Postgres(database.Current.ConnectionString);
-
-    public sealed class Database : IAsyncLifetime
-    {
-        private PostgresDatabase? current;
-
-        public PostgresDatabase Current => current ?? throw new InvalidOperationException("not created");
-
-        public async Task InitializeAsync() => current = await PostgresDatabase.CreateAsync();
-
-        public async Task DisposeAsync()
-        {
-            if (current is not null)
-            {
-                await current.DisposeAsync();
-            }
-        }
-    }
+    protected override Dictionary<string, string?> Settings() => TestSilo.Postgres(database.ConnectionString);
 }

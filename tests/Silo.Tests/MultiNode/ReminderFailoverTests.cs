@@ -1,0 +1,107 @@
+using HotlineGrains.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace HotlineGrains.Silo.Tests.MultiNode;
+
+/// <summary>Reminders belong to the database, not to the node that registered them.</summary>
+public sealed class ReminderFailoverTests(PostgresFixture database) : IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task Reminder_fires_after_the_node_that_registered_it_was_killed()
+    {
+        const string key = "killed-before-due";
+        await using (var doomed = SiloProcess.Start(Settings("doomed", "set-reminder", key, dueInMilliseconds: 4000)))
+        {
+            var ready = await doomed.WaitForLineAsync("READY");
+            await doomed.KillAsync();
+            Assert.True(DateTimeOffset.UtcNow < DateTimeOffset.Parse(ready[6..], System.Globalization.CultureInfo.InvariantCulture),
+                "the node must die before the reminder is due, or this test proves nothing");
+        }
+
+        using var survivor = await TestSilo.StartAsync(TestSilo.Postgres(database.ConnectionString), "survivor");
+
+        var firing = await WaitForSingleFiring(survivor, key);
+        Assert.Equal("survivor", firing.Node);
+        Assert.True(firing.FiredAt >= firing.DueAt);
+        await survivor.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_firing_claimed_by_a_node_that_is_killed_mid_turn_is_fired_by_another_node()
+    {
+        const string key = "killed-mid-firing";
+        await using (var stalling = SiloProcess.Start(Settings("staller", "set-reminder", key, dueInMilliseconds: 500, ReminderProbeGrain.StallPrefix + "staller")))
+        {
+            await stalling.WaitForLineAsync("CLAIMED");
+            await stalling.KillAsync();
+        }
+
+        using var survivor = await TestSilo.StartAsync(TestSilo.Postgres(database.ConnectionString), "survivor");
+
+        var firing = await WaitForSingleFiring(survivor, key);
+        Assert.Equal("survivor", firing.Node);
+        await survivor.StopAsync();
+    }
+
+    [Fact]
+    public async Task With_two_nodes_running_each_due_firing_runs_exactly_once()
+    {
+        const int grains = 300;
+        var settings = TestSilo.Postgres(database.ConnectionString);
+        settings["Reminders:PollInterval"] = "00:00:00.050";
+        using var first = await TestSilo.StartAsync(settings, "first");
+        using var second = await TestSilo.StartAsync(settings, "second");
+        var due = DateTimeOffset.UtcNow.AddSeconds(2);
+
+        await Parallel.ForAsync(0, grains, async (i, token) =>
+            await first.Grains().CallAsync<ReminderProbeGrain>($"once-{i}", g => g.Set("due", due.AddMilliseconds(i * 5)), token));
+
+        await Eventually.Until(async () =>
+        {
+            var fired = 0;
+            for (var i = 0; i < grains; i++)
+            {
+                fired += (await first.Grains().ReadAsync<ReminderProbeGrain, IReadOnlyList<FiringRecord>>($"once-{i}", g => g.Firings)).Count;
+            }
+
+            return fired >= grains;
+        }, "every reminder fired", TimeSpan.FromSeconds(60));
+
+        var byNode = new Dictionary<string, int>();
+        for (var i = 0; i < grains; i++)
+        {
+            var firing = Assert.Single(await first.Grains().ReadAsync<ReminderProbeGrain, IReadOnlyList<FiringRecord>>($"once-{i}", g => g.Firings));
+            byNode[firing.Node] = byNode.GetValueOrDefault(firing.Node) + 1;
+        }
+
+        // The grain code ran once per firing in all: no node ran a firing the other had.
+        var runs = first.Services.GetRequiredService<ProbeNode>().ReminderRuns + second.Services.GetRequiredService<ProbeNode>().ReminderRuns;
+        Assert.Equal(grains, runs);
+        Assert.Equal(grains, byNode.Values.Sum());
+        await first.StopAsync();
+        await second.StopAsync();
+    }
+
+    private static async Task<FiringRecord> WaitForSingleFiring(IHost host, string key)
+    {
+        await Eventually.Until(async () => (await host.Grains().ReadAsync<ReminderProbeGrain, IReadOnlyList<FiringRecord>>(key, g => g.Firings)).Count > 0,
+            $"reminder of {key} fired", TimeSpan.FromSeconds(60));
+        return Assert.Single(await host.Grains().ReadAsync<ReminderProbeGrain, IReadOnlyList<FiringRecord>>(key, g => g.Firings));
+    }
+
+    private Dictionary<string, string?> Settings(string node, string command, string key, int dueInMilliseconds, string? reminderName = null)
+    {
+        var settings = TestSilo.Postgres(database.ConnectionString);
+        settings["Probe:Node"] = node;
+        settings["Probe:Command"] = command;
+        settings["Probe:Key"] = key;
+        settings["Probe:DueInMilliseconds"] = dueInMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (reminderName is not null)
+        {
+            settings["Probe:ReminderName"] = reminderName;
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,86 @@
+using HotlineGrains.Grains.Projects;
+using HotlineGrains.Testing;
+using Microsoft.Extensions.Hosting;
+
+namespace HotlineGrains.Silo.Tests.MultiNode;
+
+/// <summary>
+/// Two runtime hosts that share nothing but the PostgreSQL database: one in this process, one in
+/// a process of its own, each with its own connection pool and activations.
+/// </summary>
+public sealed class TwoNodeConcurrencyTests(PostgresFixture database) : IClassFixture<PostgresFixture>, IAsyncLifetime
+{
+    private IHost? local;
+
+    private IGrainClient Grains => local!.Grains();
+
+    public async Task InitializeAsync() => local = await TestSilo.StartAsync(TestSilo.Postgres(database.ConnectionString), "local");
+
+    public async Task DisposeAsync()
+    {
+        await local!.StopAsync();
+        local.Dispose();
+    }
+
+    [Theory]
+    [InlineData("Optimistic")]
+    [InlineData("RowLock")]
+    public async Task Two_nodes_each_incrementing_500_times_end_at_exactly_1000(string concurrency)
+    {
+        var key = "shared-" + concurrency;
+        await using var remote = SiloProcess.Start(RemoteSettings(new()
+        {
+            ["Silo:Concurrency"] = concurrency,
+            ["Probe:Command"] = "increment",
+            ["Probe:Key"] = key,
+            ["Probe:Count"] = "500",
+        }));
+
+        var localIncrements = Parallel.ForAsync(0, 500, new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (_, token) => await Grains.CallAsync<CounterGrain, int>(key, c => c.Increment(), token));
+        await remote.WaitForLineAsync("DONE", TimeSpan.FromMinutes(3));
+        await localIncrements;
+
+        Assert.Equal(1000, await Grains.ReadAsync<CounterGrain, int>(key, c => c.Value));
+        Assert.Equal(1000, await Grains.ReadAsync<CounterGrain, long>(key, c => c.ETag));
+    }
+
+    [Fact]
+    public async Task Two_nodes_issuing_500_ticket_numbers_each_hand_out_1000_distinct_numbers_with_no_gap()
+    {
+        const string project = "two-node-numbers";
+        await Grains.CallAsync<ProjectGrain, ProjectProfile>(project, p => p.Configure(new("维邦广场", "您好", "Asia/Shanghai", "GC")));
+        await using var remote = SiloProcess.Start(RemoteSettings(new()
+        {
+            ["Probe:Command"] = "ticket-numbers",
+            ["Probe:Key"] = project,
+            ["Probe:Count"] = "500",
+        }));
+
+        var localNumbers = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var issuing = Parallel.ForAsync(0, 500, new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (_, token) => localNumbers.Add(await Grains.CallAsync<ProjectGrain, string>(project, p => p.IssueTicketNumber("test"), token)));
+        await remote.WaitForLineAsync("DONE", TimeSpan.FromMinutes(3));
+        await issuing;
+
+        var remoteNumbers = remote.Lines.Where(l => l.StartsWith("GC-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(500, remoteNumbers.Count);
+        var all = localNumbers.Concat(remoteNumbers).ToList();
+        Assert.Equal(1000, all.Distinct().Count());
+        // One service day here, so the sequences are exactly 1..1000.
+        Assert.Single(all.Select(n => n[..11]).Distinct());
+        Assert.Equal(Enumerable.Range(1, 1000), all.Select(n => int.Parse(n[12..], System.Globalization.CultureInfo.InvariantCulture)).Order());
+    }
+
+    private Dictionary<string, string?> RemoteSettings(Dictionary<string, string?> probe)
+    {
+        var settings = TestSilo.Postgres(database.ConnectionString);
+        settings["Probe:Node"] = "remote";
+        foreach (var (key, value) in probe)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+}

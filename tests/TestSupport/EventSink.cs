@@ -19,3 +19,12 @@ public sealed class CounterIncrementedRecorder(EventSink sink) : IConsumer<Count
         return Task.CompletedTask;
     }
 }
+
+public sealed class TicketNumberIssuedRecorder(EventSink sink) : IConsumer<Contracts.TicketNumberIssued>
+{
+    public Task Consume(ConsumeContext<Contracts.TicketNumberIssued> context)
+    {
+        sink.Received.Enqueue((context.MessageId, context.Message));
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using HotlineGrains.Bench;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
+
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+if (options.UsesPostgres && options.PostgresAdmin is null)
+{
+    Console.Error.WriteLine(
+        $"{BenchOptions.PostgresVariable} is not set. Start the servers with scripts/services.sh start and " +
+        "eval \"$(scripts/services.sh env)\", pass --postgres, or leave PostgreSQL out (--providers Sqlite --reminder-providers Sqlite --skip pgbench).");
+    return 2;
+}
+
+#if DEBUG
+Progress.Say("WARNING: this is a Debug build; measure with -c Release.");
+#endif
+
+var clock = Stopwatch.StartNew();
+var startedAt = DateTimeOffset.Now;
+var results = new Results();
+PgBench? pgbench = null;
+try
+{
+    if (options.Parts.Contains("turns") && options.Providers.Contains("Sqlite"))
+    {
+        foreach (var mode in options.Modes)
+        {
+            foreach (var callers in options.Callers)
+            {
+                await Progress.TurnsAsync(results, options, "Sqlite", mode, TurnScenario.Distinct, callers);
+            }
+
+            if (options.ContendedCallers > 0)
+            {
+                await Progress.TurnsAsync(results, options, "Sqlite", mode, TurnScenario.OneGrain, options.ContendedCallers);
+            }
+        }
+    }
+
+    var postgresTurns = options.Parts.Contains("turns") && options.Providers.Contains("Postgres");
+    if (options.Parts.Contains("pgbench"))
+    {
+        try
+        {
+            Progress.Say($"pgbench -i -s {options.PgbenchScale} on a throw-away database");
+            pgbench = await PgBench.CreateAsync(options);
+            results.PgbenchInitCommand = pgbench.InitCommand;
+            results.PgbenchInitSeconds = pgbench.InitSeconds;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception or Npgsql.NpgsqlException)
+        {
+            results.Failures.Add("pgbench: " + exception.Message);
+            Progress.Say("pgbench failed: " + exception.Message);
+        }
+    }
+
+    // PostgreSQL: pgbench and the grain cells at each client count side by side, so they see the same server state.
+    foreach (var callers in options.Callers)
+    {
+        if (pgbench is not null)
+        {
+            try
+            {
+                var measured = await pgbench.MeasureAsync(callers, options.Seconds, options.WarmupSeconds);
+                results.Pgbench.Add(measured);
+                Progress.Say($"pgbench -N -c {callers}: {measured.Tps:F0} tps, latency avg {measured.LatencyAverageMs:F2} ms");
+            }
+            catch (InvalidOperationException exception)
+            {
+                results.Failures.Add($"pgbench -c {callers}: {exception.Message}");
+                Progress.Say("pgbench failed: " + exception.Message);
+            }
+        }
+
+        if (postgresTurns)
+        {
+            foreach (var mode in options.Modes)
+            {
+                await Progress.TurnsAsync(results, options, "Postgres", mode, TurnScenario.Distinct, callers);
+            }
+        }
+    }
+
+    if (postgresTurns && options.ContendedCallers > 0)
+    {
+        foreach (var scenario in new[] { TurnScenario.OneGrain, TurnScenario.OneGrainTwoNodes })
+        {
+            foreach (var mode in options.Modes)
+            {
+                await Progress.TurnsAsync(results, options, "Postgres", mode, scenario, options.ContendedCallers);
+            }
+        }
+    }
+
+    if (options.Parts.Contains("reminders"))
+    {
+        foreach (var provider in options.ReminderProviders)
+        {
+            Progress.Say($"{provider}: registering {options.Reminders:N0} reminders, {options.MeasuredReminders:N0} measured");
+            try
+            {
+                var reminders = await ReminderBenchmark.RunAsync(options, provider);
+                results.Reminders.Add(reminders);
+                Progress.Say($"{provider}: registered in {reminders.RegisterSeconds:F1} s; fired {reminders.Fired}/{reminders.Measured}, " +
+                    $"lag p50 {reminders.Lag.P50:F0} ms, p99 {reminders.Lag.P99:F0} ms, max {reminders.Lag.Max:F0} ms");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                results.Failures.Add($"reminders on {provider}: {exception.GetType().Name}: {exception.Message}");
+                Progress.Say($"reminders on {provider} failed: {exception}");
+            }
+        }
+    }
+
+    if (options.Parts.Contains("outbox"))
+    {
+        foreach (var provider in options.Providers)
+        {
+            Progress.Say($"{provider}: outbox relay of {options.OutboxEvents:N0} events");
+            try
+            {
+                var outbox = await OutboxBenchmark.RunAsync(options, provider);
+                results.Outbox.Add(outbox);
+                Progress.Say($"{provider}: relayed {outbox.Received}/{outbox.Events} in {outbox.DrainSeconds:F1} s ({outbox.EventsPerSecond:F0} events/s)");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                results.Failures.Add($"outbox on {provider}: {exception.GetType().Name}: {exception.Message}");
+                Progress.Say($"outbox on {provider} failed: {exception}");
+            }
+        }
+    }
+
+    var machine = await Machine.DescribeAsync(options, pgbench);
+    var report = new Report(options, machine, results, startedAt, clock.Elapsed);
+    Console.WriteLine(report.Tables());
+    Console.WriteLine(report.Reading());
+    Console.WriteLine($"Total run time: {clock.Elapsed.TotalMinutes:F1} min");
+    if (options.WriteDocs)
+    {
+        var path = options.DocsPath ?? Path.Combine(Report.RepositoryRoot(), "docs", "benchmarks.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, report.Document());
+        Progress.Say($"wrote {path}");
+    }
+
+    return results.Failures.Count == 0 ? 0 : 1;
+}
+finally
+{
+    if (pgbench is not null)
+    {
+        await pgbench.DisposeAsync();
+    }
+}
+
+namespace HotlineGrains.Bench
+{
+    /// <summary>Progress goes to stderr, so stdout holds only the results.</summary>
+    internal static class Progress
+    {
+        private static readonly Stopwatch Since = Stopwatch.StartNew();
+
+        public static void Say(string message) =>
+            Console.Error.WriteLine($"[{Since.Elapsed:mm\\:ss}] {message}");
+
+        public static async Task TurnsAsync(Results results, BenchOptions options, string provider, string mode, TurnScenario scenario, int callers)
+        {
+            try
+            {
+                var result = await TurnBenchmark.RunAsync(options, provider, mode, scenario, callers);
+                results.Turns.Add(result);
+                Say($"{provider,-8} {mode,-10} {result.ScenarioText,-18} {callers,3} callers: {result.TurnsPerSecond,8:F0} turns/s, " +
+                    $"p50 {result.Latency.P50:F2} ms, p99 {result.Latency.P99:F2} ms, runs/turn {result.RunsPerTurn:F2}, errors {result.Errors}" +
+                    (result.Consistent ? string.Empty : " INCONSISTENT COUNTERS") +
+                    (result.FirstError is null ? string.Empty : $" (first error: {result.FirstError})"));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                results.Failures.Add($"turns {provider} {mode} {scenario} {callers}: {exception.GetType().Name}: {exception.Message}");
+                Say($"turns {provider} {mode} {scenario} {callers} failed: {exception}");
+            }
+        }
+    }
+}

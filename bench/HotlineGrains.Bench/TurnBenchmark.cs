@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using HotlineGrains.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace HotlineGrains.Bench;
+
+internal enum TurnScenario
+{
+    /// <summary>Every caller on a grain of its own.</summary>
+    Distinct,
+
+    /// <summary>All callers on one grain, one node.</summary>
+    OneGrain,
+
+    /// <summary>All callers on one grain, split over two silo hosts (two nodes) on the same database.</summary>
+    OneGrainTwoNodes,
+}
+
+internal sealed record TurnResult(
+    string Provider,
+    string Mode,
+    TurnScenario Scenario,
+    int Callers,
+    long Turns,
+    long Errors,
+    double Seconds,
+    Percentiles Latency,
+    double RunsPerTurn,
+    bool Consistent,
+    string? FirstError)
+{
+    public double TurnsPerSecond => Turns / Seconds;
+
+    public int Nodes => Scenario == TurnScenario.OneGrainTwoNodes ? 2 : 1;
+
+    public string ScenarioText => Scenario switch
+    {
+        TurnScenario.Distinct => "own grain each",
+        TurnScenario.OneGrain => "one grain",
+        _ => "one grain, 2 nodes",
+    };
+}
+
+/// <summary>
+/// Grain-turn throughput and latency: callers loop on CallAsync for a fixed time, each turn
+/// increments a counter (a real write transaction). After the run the counters are read back and
+/// must add up to the number of turns that reported success (no lost update, no phantom turn).
+/// </summary>
+internal static class TurnBenchmark
+{
+    public static async Task<TurnResult> RunAsync(BenchOptions options, string provider, string mode, TurnScenario scenario, int callers)
+    {
+        await using var database = await ScratchDatabase.CreateAsync(provider, options.PostgresAdmin);
+        var nodes = scenario == TurnScenario.OneGrainTwoNodes ? 2 : 1;
+        var hosts = new List<IHost>();
+        try
+        {
+            for (var n = 0; n < nodes; n++)
+            {
+                hosts.Add(await BenchSilo.StartAsync(BenchSilo.Settings(database, mode)));
+            }
+
+            var plan = Enumerable.Range(0, callers)
+                .Select(i => (Client: hosts[i % nodes].Grains(), Key: scenario == TurnScenario.Distinct ? $"k{i:D3}" : "hot"))
+                .ToArray();
+
+            var warm = options.WarmupSeconds > 0
+                ? await LoadAsync(plan, TimeSpan.FromSeconds(options.WarmupSeconds), record: false)
+                : new LoadResult(0, 0, 0, [], null);
+            var runsBefore = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
+            var measured = await LoadAsync(plan, TimeSpan.FromSeconds(options.Seconds), record: true);
+            var runsAfter = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
+
+            long stored = 0;
+            foreach (var key in plan.Select(p => p.Key).Distinct())
+            {
+                stored += await hosts[0].Grains().ReadAsync<CounterBenchGrain, long>(key, g => g.Value);
+            }
+
+            return new TurnResult(
+                provider,
+                mode,
+                scenario,
+                callers,
+                measured.Turns,
+                measured.Errors,
+                measured.Seconds,
+                Percentiles.FromTicks(measured.Latencies),
+                measured.Turns == 0 ? double.NaN : (double)(runsAfter - runsBefore) / measured.Turns,
+                stored == warm.Turns + measured.Turns,
+                Describe(measured.FirstError ?? warm.FirstError));
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await BenchSilo.StopAsync(host);
+            }
+        }
+    }
+
+    internal static string? Describe(Exception? error) =>
+        error is null ? null : $"{error.GetType().Name}: {error.Message}";
+
+    private sealed record LoadResult(long Turns, long Errors, double Seconds, long[] Latencies, Exception? FirstError);
+
+    private sealed record CallerResult(long Turns, long Errors, List<long>? Latencies, Exception? FirstError);
+
+    private static async Task<LoadResult> LoadAsync((IGrainClient Client, string Key)[] plan, TimeSpan duration, bool record)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var callers = plan.Select(p => Task.Run(() => CallerAsync(p.Client, p.Key, end, record))).ToArray();
+        var results = await Task.WhenAll(callers);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return new LoadResult(
+            results.Sum(r => r.Turns),
+            results.Sum(r => r.Errors),
+            seconds,
+            record ? results.SelectMany(r => r.Latencies!).ToArray() : [],
+            results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
+    }
+
+    private static async Task<CallerResult> CallerAsync(IGrainClient client, string key, long end, bool record)
+    {
+        var latencies = record ? new List<long>(16_384) : null;
+        long turns = 0;
+        long errors = 0;
+        Exception? firstError = null;
+        while (Stopwatch.GetTimestamp() < end)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await client.CallAsync<CounterBenchGrain, long>(key, static g => g.Increment());
+                latencies?.Add(Stopwatch.GetTimestamp() - started);
+                turns++;
+            }
+            catch (Exception exception)
+            {
+                errors++;
+                firstError ??= exception;
+            }
+        }
+
+        return new CallerResult(turns, errors, latencies, firstError);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using HotlineGrains.Testing;
+
+namespace HotlineGrains.EndToEnd.Tests;
+
+/// <summary>What the README promises a new user, checked on real processes.</summary>
+public sealed class RunningTheServiceTests : IDisposable
+{
+    private readonly string workingDirectory = Directory.CreateTempSubdirectory("hotline-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(workingDirectory, recursive: true);
+
+    [Fact]
+    public async Task The_embedded_default_serves_healthz_within_10_seconds_with_the_seed_projects()
+    {
+        await using var gateway = GatewayProcess.Start(workingDirectory);
+
+        var startup = await gateway.WaitUntilServingAsync("/healthz", TimeSpan.FromSeconds(10));
+
+        Assert.True(startup < TimeSpan.FromSeconds(10), $"took {startup}");
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(10));
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        var project = await client.GetFromJsonAsync<JsonElement>("/api/projects/weibang-olympic-garden");
+        Assert.Equal("维邦奥林花园", project.GetProperty("name").GetString());
+        Assert.True(File.Exists(Path.Combine(workingDirectory, "hotline.db")), "the embedded default keeps its data in hotline.db in the working directory");
+    }
+
+    [Fact]
+    public async Task Production_settings_run_on_PostgreSQL_and_RabbitMQ_without_demo_data()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var gateway = GatewayProcess.Start(workingDirectory, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = database.ConnectionString,
+            ["Bus:Transport"] = "RabbitMq",
+            ["Bus:RabbitMqUri"] = TestServices.RabbitMqUri,
+            ["Demo:Enabled"] = "false",
+        });
+
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
+
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync("/api/projects/weibang-olympic-garden")).StatusCode);
+        Assert.Equal(1L, await database.ScalarAsync<long>("select count(*) from schema_migrations"));
+        Assert.False(File.Exists(Path.Combine(workingDirectory, "hotline.db")));
+    }
+}

@@ -37,10 +37,10 @@ internal static class OutboxBenchmark
         try
         {
             var grains = filler.Grains();
-            var started = Stopwatch.GetTimestamp();
+            var filling = Stopwatch.GetTimestamp();
             await Parallel.ForEachAsync(Enumerable.Range(0, turns), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (t, token) =>
                 await grains.CallAsync<OutboxBenchGrain>($"o{t % Grains:D3}", g => g.Emit(EventsPerTurn), token));
-            fillSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            fillSeconds = Stopwatch.GetElapsedTime(filling).TotalSeconds;
         }
         finally
         {

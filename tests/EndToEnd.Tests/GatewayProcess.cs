@@ -25,11 +25,18 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', output);
 
-    public static GatewayProcess Start(string workingDirectory, IDictionary<string, string?>? settings = null)
+    public static GatewayProcess Start(string workingDirectory, IDictionary<string, string?>? settings = null) =>
+        Start("Gateway", "HotlineGrains.Gateway.dll", workingDirectory, settings);
+
+    /// <summary>The headless worker (<c>src/Silo</c>): no HTTP, reminders and outbox only.</summary>
+    public static GatewayProcess StartWorker(string workingDirectory, IDictionary<string, string?> settings) =>
+        Start("Silo", "HotlineGrains.Silo.dll", workingDirectory, settings);
+
+    private static GatewayProcess Start(string project, string assembly, string workingDirectory, IDictionary<string, string?>? settings)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
-        var gateway = GatewayDirectory();
+        var gateway = BuildDirectory(project, assembly);
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -37,7 +44,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(gateway, "HotlineGrains.Gateway.dll"));
+        info.ArgumentList.Add(Path.Combine(gateway, assembly));
         info.ArgumentList.Add($"--urls={address}");
         info.ArgumentList.Add($"--contentRoot={gateway}");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -82,6 +89,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         throw new TimeoutException($"{path} did not answer 200 within {deadline}:\n{Output}");
     }
 
+    public bool HasExited => process.HasExited;
+
     public async Task KillAsync()
     {
         process.Kill(entireProcessTree: true);
@@ -113,12 +122,12 @@ public sealed class GatewayProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>The gateway's build output for the configuration these tests were built in.</summary>
-    private static string GatewayDirectory()
+    /// <summary>A src project's build output for the configuration these tests were built in.</summary>
+    private static string BuildDirectory(string project, string assembly)
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(root, "src", "Gateway", "bin", here.Parent!.Name, here.Name);
-        return File.Exists(Path.Combine(path, "HotlineGrains.Gateway.dll")) ? path : throw new FileNotFoundException("Build src/Gateway first.", path);
+        var path = Path.Combine(root, "src", project, "bin", here.Parent!.Name, here.Name);
+        return File.Exists(Path.Combine(path, assembly)) ? path : throw new FileNotFoundException($"Build src/{project} first.", path);
     }
 }

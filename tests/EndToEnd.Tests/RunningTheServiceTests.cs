@@ -46,4 +46,24 @@ public sealed class RunningTheServiceTests : IDisposable
         Assert.Equal(1L, await database.ScalarAsync<long>("select count(*) from schema_migrations"));
         Assert.False(File.Exists(Path.Combine(workingDirectory, "hotline.db")));
     }
+
+    [Fact]
+    public async Task The_headless_worker_migrates_the_schema_and_keeps_running()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var worker = GatewayProcess.StartWorker(workingDirectory, new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:ConnectionString"] = database.ConnectionString,
+        });
+
+        await Eventually.Until(async () =>
+        {
+            Assert.False(worker.HasExited, worker.Output);
+            return await database.ScalarAsync<bool>("select exists (select 1 from pg_tables where tablename = 'schema_migrations')")
+                && await database.ScalarAsync<long>("select count(*) from schema_migrations") == 1;
+        }, "the worker migrated the schema");
+        Assert.Contains("Grain storage Postgres is ready", worker.Output, StringComparison.Ordinal);
+        Assert.False(worker.HasExited);
+    }
 }

@@ -17,7 +17,7 @@ internal static class Progress
             var result = await TurnBenchmark.RunAsync(options, provider, mode, scenario, callers);
             results.Turns.Add(result);
             Say($"{provider,-8} {mode,-10} {result.ScenarioText,-18} {callers,3} callers: {result.TurnsPerSecond,8:F0} turns/s, " +
-                $"p50 {result.Latency.P50:F2} ms, p99 {result.Latency.P99:F2} ms, runs/turn {result.RunsPerTurn:F2}, errors {result.Errors}" +
+                $"p50 {result.Latency.P50:F2} ms, p99 {result.Latency.P99:F2} ms, runs/turn {result.RunsPerTurn:F2}, errors {result.Errors}, per second {string.Join(' ', result.PerSecond)}" +
                 (result.Consistent ? string.Empty : " INCONSISTENT COUNTERS") +
                 (result.FirstError is null ? string.Empty : $" (first error: {result.FirstError})"));
         }

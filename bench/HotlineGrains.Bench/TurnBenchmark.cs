@@ -28,8 +28,12 @@ internal sealed record TurnResult(
     Percentiles Latency,
     double RunsPerTurn,
     bool Consistent,
-    string? FirstError)
+    string? FirstError,
+    long[] PerSecond)
 {
+    /// <summary>The slowest and fastest whole second of the measured window, in turns.</summary>
+    public (long Min, long Max) SecondRange => PerSecond.Length == 0 ? (0, 0) : (PerSecond.Min(), PerSecond.Max());
+
     public double TurnsPerSecond => Turns / Seconds;
 
     public int Nodes => Scenario == TurnScenario.OneGrainTwoNodes ? 2 : 1;
@@ -67,7 +71,7 @@ internal static class TurnBenchmark
 
             var warm = options.WarmupSeconds > 0
                 ? await LoadAsync(plan, TimeSpan.FromSeconds(options.WarmupSeconds), record: false)
-                : new LoadResult(0, 0, 0, [], null);
+                : new LoadResult(0, 0, 0, [], null, []);
             var runsBefore = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
             var measured = await LoadAsync(plan, TimeSpan.FromSeconds(options.Seconds), record: true);
             var runsAfter = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
@@ -89,7 +93,8 @@ internal static class TurnBenchmark
                 Percentiles.FromTicks(measured.Latencies),
                 measured.Turns == 0 ? double.NaN : (double)(runsAfter - runsBefore) / measured.Turns,
                 stored == warm.Turns + measured.Turns,
-                Describe(measured.FirstError ?? warm.FirstError));
+                Describe(measured.FirstError ?? warm.FirstError),
+                measured.PerSecond);
         }
         finally
         {
@@ -103,7 +108,7 @@ internal static class TurnBenchmark
     internal static string? Describe(Exception? error) =>
         error is null ? null : $"{error.GetType().Name}: {error.Message}";
 
-    private sealed record LoadResult(long Turns, long Errors, double Seconds, long[] Latencies, Exception? FirstError);
+    private sealed record LoadResult(long Turns, long Errors, double Seconds, long[] Latencies, Exception? FirstError, long[] PerSecond);
 
     private sealed record CallerResult(long Turns, long Errors, List<long>? Latencies, Exception? FirstError);
 
@@ -111,7 +116,8 @@ internal static class TurnBenchmark
     {
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var callers = plan.Select(p => Task.Run(() => CallerAsync(p.Client, p.Key, end, record))).ToArray();
+        var perSecond = new long[(int)Math.Ceiling(duration.TotalSeconds) + 2];
+        var callers = plan.Select(p => Task.Run(() => CallerAsync(p.Client, p.Key, start, end, perSecond, record))).ToArray();
         var results = await Task.WhenAll(callers);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return new LoadResult(
@@ -119,10 +125,11 @@ internal static class TurnBenchmark
             results.Sum(r => r.Errors),
             seconds,
             record ? results.SelectMany(r => r.Latencies!).ToArray() : [],
-            results.Select(r => r.FirstError).FirstOrDefault(e => e is not null));
+            results.Select(r => r.FirstError).FirstOrDefault(e => e is not null),
+            perSecond[..(int)Math.Floor(duration.TotalSeconds)]);
     }
 
-    private static async Task<CallerResult> CallerAsync(IGrainClient client, string key, long end, bool record)
+    private static async Task<CallerResult> CallerAsync(IGrainClient client, string key, long start, long end, long[] perSecond, bool record)
     {
         var latencies = record ? new List<long>(16_384) : null;
         long turns = 0;
@@ -134,7 +141,9 @@ internal static class TurnBenchmark
             try
             {
                 await client.CallAsync<CounterBenchGrain, long>(key, static g => g.Increment());
-                latencies?.Add(Stopwatch.GetTimestamp() - started);
+                var finished = Stopwatch.GetTimestamp();
+                latencies?.Add(finished - started);
+                Interlocked.Increment(ref perSecond[Math.Min(perSecond.Length - 1, (finished - start) / Stopwatch.Frequency)]);
                 turns++;
             }
             catch (Exception exception)

@@ -28,6 +28,17 @@ public interface ITurn
     /// </summary>
     void Send<TGrain>(string key, object message) where TGrain : class, IGrain;
 
+    /// <summary>
+    /// Writes this grain's row in the read model <paramref name="model"/> (replacing the previous
+    /// one) in the turn's transaction, so queries across grains (the ticket register, say) are
+    /// never behind or ahead of the grains. <paramref name="scope"/> is what queries are limited to
+    /// (a project id); <paramref name="sortTime"/> is what they range and order over.
+    /// </summary>
+    void Project(string model, string scope, DateTimeOffset sortTime, object document);
+
+    /// <summary>Removes this grain's row from the read model <paramref name="model"/>.</summary>
+    void Unproject(string model);
+
     /// <summary>Reads another grain's committed state without taking its turn: never blocks on that grain.</summary>
     Task<TResult> ReadAsync<TGrain, TResult>(string key, Func<TGrain, TResult> query) where TGrain : class, IGrain;
 }

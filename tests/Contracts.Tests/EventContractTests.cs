@@ -10,7 +10,7 @@ public sealed class EventContractTests
     public static TheoryData<Type> EventTypes()
     {
         var data = new TheoryData<Type>();
-        foreach (var type in typeof(IHotlineEvent).Assembly.GetExportedTypes().Where(t => typeof(IHotlineEvent).IsAssignableFrom(t) && !t.IsInterface))
+        foreach (var type in typeof(IHotlineEvent).Assembly.GetExportedTypes().Where(t => typeof(IHotlineEvent).IsAssignableFrom(t) && !t.IsInterface && !t.IsAbstract))
         {
             data.Add(type);
         }
@@ -32,9 +32,10 @@ public sealed class EventContractTests
     {
         Assert.True(eventType.IsSealed, $"{eventType.Name} is sealed");
         Assert.NotNull(eventType.GetMethod("<Clone>$"));
-        var version = eventType.GetField("CurrentSchemaVersion", BindingFlags.Public | BindingFlags.Static);
+        var version = eventType.GetField("CurrentSchemaVersion", BindingFlags.Public | BindingFlags.Static | BindingFlags.FlattenHierarchy);
         Assert.NotNull(version);
         Assert.True((int)version.GetValue(null)! >= 1);
+        Assert.Equal(typeof(int), eventType.GetProperty(nameof(IHotlineEvent.SchemaVersion))!.PropertyType);
     }
 
     [Theory]
@@ -47,7 +48,27 @@ public sealed class EventContractTests
         Assert.Matches("^hotline\\.[a-z]+(-[a-z]+)*$", exchange);
     }
 
+    [Theory]
+    [InlineData(typeof(TicketNumberIssued), "hotline.ticket-number-issued")]
+    [InlineData(typeof(TicketReceived), "hotline.ticket-received")]
+    [InlineData(typeof(TicketSlaBreached), "hotline.ticket-sla-breached")]
+    [InlineData(typeof(AgentPresenceChanged), "hotline.agent-presence-changed")]
+    [InlineData(typeof(CustomerCallbackDue), "hotline.customer-callback-due")]
+    public void Exchange_names_are_the_documented_ones(Type eventType, string exchange) =>
+        Assert.Equal(exchange, BusExtensions.ExchangeName(eventType));
+
     [Fact]
-    public void Exchange_names_are_the_documented_ones() =>
-        Assert.Equal("hotline.ticket-number-issued", BusExtensions.ExchangeName(typeof(TicketNumberIssued)));
+    public void Every_event_of_SPEC_section_9_exists()
+    {
+        string[] spec =
+        [
+            "TicketReceived", "TicketForwarded", "TicketVerified", "TicketAssigned", "TicketReassigned", "TicketEscalated",
+            "TicketStatusChanged", "TicketSlaWarning", "TicketSlaTargetMissed", "TicketSlaBreached", "TicketResolved",
+            "CustomerNotified", "CallbackDue", "CallbackRecorded", "TicketClosed", "TicketReopened", "AgentPresenceChanged",
+            "LineSilent", "DailySummaryReady", "CustomerCallbackDue",
+        ];
+        var defined = typeof(IHotlineEvent).Assembly.GetExportedTypes().Select(t => t.Name).ToHashSet();
+
+        Assert.All(spec, name => Assert.Contains(name, defined));
+    }
 }

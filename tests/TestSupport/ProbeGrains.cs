@@ -45,10 +45,27 @@ public sealed class CounterGrain : Grain<CounterState>
         return Task.FromResult(State.Value);
     }
 
-    /// <summary>Changes state, raises an event, sets a reminder and sends a message, then throws: none of it may survive.</summary>
+    /// <summary>Increments and writes the counter's row in the <c>test-counters</c> read model.</summary>
+    public Task<int> IncrementAndProject(string scope, string color, DateTimeOffset sortTime)
+    {
+        State.Value++;
+        Turn.Project(ReadModel, scope, sortTime, new CounterRow(Key, State.Value, color));
+        return Task.FromResult(State.Value);
+    }
+
+    public Task Unproject()
+    {
+        Turn.Unproject(ReadModel);
+        return Task.CompletedTask;
+    }
+
+    public const string ReadModel = "test-counters";
+
+    /// <summary>Changes state, raises an event, sets a reminder, sends a message and writes a read-model row, then throws: none of it may survive.</summary>
     public Task<int> IncrementThenFail()
     {
         State.Value += 100;
+        Turn.Project(ReadModel, "failed", Turn.Now, new CounterRow(Key, State.Value, "red"));
         Turn.Publish(new CounterIncremented(Guid.NewGuid(), "test", Turn.Now, "test", Key, State.Value));
         Turn.Send<PingPongGrain>(Key, new Ping(1));
         Turn.SetReminder("never", Turn.Now.AddSeconds(1));
@@ -67,6 +84,8 @@ public sealed class CounterGrain : Grain<CounterState>
         return Task.FromResult(State.Value);
     }
 }
+
+public sealed record CounterRow(string Counter, int Value, string Color);
 
 public sealed class StaleVersionException(long expected, long actual) : Exception($"Expected version {expected}, the grain is at {actual}.");
 

@@ -1,4 +1,5 @@
 using System.Text;
+using HotlineGrains.Contracts;
 using HotlineGrains.Silo.Outbox;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,11 @@ public static class BusExtensions
                 {
                     rabbit.Host(new Uri(options.RabbitMqUri));
                     rabbit.MessageTopology.SetEntityNameFormatter(new HotlineEntityNames());
+                    // The shared base types are not events of their own: no exchanges for them.
+                    rabbit.Publish<IHotlineEvent>(topology => topology.Exclude = true);
+                    rabbit.Publish<TicketEvent>(topology => topology.Exclude = true);
+                    rabbit.Publish<TicketSlaEvent>(topology => topology.Exclude = true);
+                    rabbit.Publish<FloorEvent>(topology => topology.Exclude = true);
                     rabbit.ConfigureEndpoints(context);
                 });
             }

@@ -47,6 +47,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<RuntimeSignals>();
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<IGrainClient>(provider => provider.GetRequiredService<GrainRuntime>());
+        services.AddSingleton<IReadModels>(provider => provider.GetRequiredService<GrainRuntime>());
 
         // Hosted services start in this order: the schema first, then the bus, then the loops that use both.
         services.AddSingleton<SiloStartup>();

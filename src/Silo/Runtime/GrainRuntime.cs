@@ -20,7 +20,7 @@ internal sealed partial class GrainRuntime(
     TimeProvider time,
     IOptions<SiloOptions> options,
     RuntimeSignals signals,
-    ILogger<GrainRuntime> logger) : IGrainClient
+    ILogger<GrainRuntime> logger) : IGrainClient, IReadModels
 {
     public const string MessageReminderPrefix = "message:";
 
@@ -73,6 +73,12 @@ internal sealed partial class GrainRuntime(
             JsonSerializer.Serialize(message, message.GetType(), Json), time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         signals.RemindersChanged();
+    }
+
+    public async Task<ReadModelPage<T>> QueryAsync<T>(ReadModelQuery query, CancellationToken cancellationToken = default)
+    {
+        var (documents, total) = await storage.QueryReadModelAsync(query, cancellationToken);
+        return new ReadModelPage<T>(documents.Select(d => JsonSerializer.Deserialize<T>(d, Json)!).ToList(), total);
     }
 
     /// <summary>
@@ -241,6 +247,12 @@ internal sealed partial class GrainRuntime(
             {
                 await transaction.EnqueueMessageAsync(target, Guid.NewGuid(), GrainTypeRegistry.NameOf(message.GetType()),
                     JsonSerializer.Serialize(message, message.GetType(), Json), turn.Now, cancellationToken);
+            }
+
+            foreach (var (model, row) in turn.ReadModels)
+            {
+                await transaction.SetReadModelAsync(model, id.Key, row?.Scope ?? string.Empty, row?.SortTime ?? turn.Now,
+                    row is { } written ? JsonSerializer.Serialize(written.Document, written.Document.GetType(), Json) : null, turn.Now, cancellationToken);
             }
 
             foreach (var @event in turn.Events)

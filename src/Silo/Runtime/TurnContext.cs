@@ -14,7 +14,10 @@ internal sealed class TurnContext(GrainRuntime runtime, GrainId grain, DateTimeO
 
     public List<(GrainId Target, object Message)> Messages { get; } = [];
 
-    public bool HasEffects => Events.Count > 0 || Reminders.Count > 0 || Messages.Count > 0;
+    /// <summary>Read-model rows by model; null removes the row. The last write to a model wins.</summary>
+    public SortedDictionary<string, (string Scope, DateTimeOffset SortTime, object Document)?> ReadModels { get; } = new(StringComparer.Ordinal);
+
+    public bool HasEffects => Events.Count > 0 || Reminders.Count > 0 || Messages.Count > 0 || ReadModels.Count > 0;
 
     public void Publish<TEvent>(TEvent @event) where TEvent : class
     {
@@ -46,6 +49,16 @@ internal sealed class TurnContext(GrainRuntime runtime, GrainId grain, DateTimeO
         ArgumentNullException.ThrowIfNull(message);
         Messages.Add((runtime.ResolveMessageTarget<TGrain>(key, message), message));
     }
+
+    public void Project(string model, string scope, DateTimeOffset sortTime, object document)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(document);
+        ReadModels[model] = (scope, sortTime, document);
+    }
+
+    public void Unproject(string model) => ReadModels[model] = null;
 
     public Task<TResult> ReadAsync<TGrain, TResult>(string key, Func<TGrain, TResult> query) where TGrain : class, IGrain =>
         runtime.ReadAsync(key, query, CancellationToken.None);

@@ -26,6 +26,9 @@ public interface IGrainStorage : IAsyncDisposable
     /// <summary>When the earliest reminder or message is due, or null if there is none.</summary>
     Task<DateTimeOffset?> GetNextDueAtAsync(CancellationToken cancellationToken);
 
+    /// <summary>Rows of a read model, newest first (or oldest first), with the total before paging.</summary>
+    Task<(IReadOnlyList<string> Documents, int Total)> QueryReadModelAsync(ReadModelQuery query, CancellationToken cancellationToken);
+
     /// <summary>Moves a due firing whose grain failed to a later time, unless it was consumed or changed meanwhile.</summary>
     Task PostponeAsync(DueReminder due, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
@@ -66,6 +69,9 @@ public interface IGrainTransaction : IAsyncDisposable
 
     /// <summary>Queues a one-way message to a grain, due at once.</summary>
     Task EnqueueMessageAsync(GrainId target, Guid messageId, string messageType, string payloadJson, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Writes (<paramref name="documentJson"/> not null) or removes a grain's row in a read model.</summary>
+    Task SetReadModelAsync(string model, string grainKey, string scope, DateTimeOffset sortTime, string? documentJson, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task AppendOutboxAsync(GrainId source, Guid messageId, string messageType, string payloadJson, DateTimeOffset now, CancellationToken cancellationToken);
 

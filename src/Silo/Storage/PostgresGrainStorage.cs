@@ -26,6 +26,8 @@ internal sealed class PostgresGrainStorage(string connectionString) : SqlGrainSt
 
     protected override string JsonCast => "::jsonb";
 
+    protected override string JsonText(string column, string field) => $"{column}->>'{field}'";
+
     protected internal override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken);
 

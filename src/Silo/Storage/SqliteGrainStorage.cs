@@ -39,6 +39,8 @@ internal sealed class SqliteGrainStorage : SqlGrainStorage
 
     protected override string JsonCast => string.Empty;
 
+    protected override string JsonText(string column, string field) => $"json_extract({column}, '$.{field}')";
+
     protected internal override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);

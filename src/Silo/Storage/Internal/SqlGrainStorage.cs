@@ -20,6 +20,9 @@ internal abstract class SqlGrainStorage : IGrainStorage
     /// <summary>Cast applied to JSON parameters.</summary>
     protected abstract string JsonCast { get; }
 
+    /// <summary>SQL for a top-level text field of a JSON column (the field name is checked to be a plain identifier).</summary>
+    protected abstract string JsonText(string column, string field);
+
     protected internal abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Begins a write transaction; the returned release runs after it ends.</summary>
@@ -152,6 +155,70 @@ internal abstract class SqlGrainStorage : IGrainStorage
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadTime(reader, 0) : null;
     }
+
+    public async Task<(IReadOnlyList<string> Documents, int Total)> QueryReadModelAsync(ReadModelQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var where = new List<string> { "model = @model" };
+        var parameters = new List<(string, object?)> { ("model", query.Model) };
+        var scopes = query.Scopes.ToList();
+        if (scopes.Count == 0)
+        {
+            return ([], 0);
+        }
+
+        where.Add($"scope in ({string.Join(", ", scopes.Select((_, i) => "@scope" + i))})");
+        parameters.AddRange(scopes.Select((scope, i) => ("scope" + i, (object?)scope)));
+        if (query.From is { } from)
+        {
+            where.Add("sort_time >= @from");
+            parameters.Add(("from", ToDb(from)));
+        }
+
+        if (query.To is { } to)
+        {
+            where.Add("sort_time < @to");
+            parameters.Add(("to", ToDb(to)));
+        }
+
+        var index = 0;
+        foreach (var (field, value) in query.Filters)
+        {
+            if (!IsPlainIdentifier(field))
+            {
+                throw new ArgumentException($"Read-model filter field '{field}' is not a plain identifier.", nameof(query));
+            }
+
+            where.Add($"{JsonText("doc", field)} = @f{index}");
+            parameters.Add(("f" + index, value));
+            index++;
+        }
+
+        var condition = string.Join(" and ", where);
+        await using var connection = await OpenAsync(cancellationToken);
+        int total;
+        await using (var count = Command(connection, null, $"select count(*) from read_models where {condition}", [.. parameters]))
+        {
+            total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        parameters.Add(("limit", query.Limit));
+        parameters.Add(("offset", query.Offset));
+        var order = query.Ascending ? "asc" : "desc";
+        await using var select = Command(connection, null,
+            $"select doc from read_models where {condition} order by sort_time {order}, grain_key {order} limit @limit offset @offset", [.. parameters]);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var documents = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            documents.Add(reader.GetString(0));
+        }
+
+        return (documents, total);
+    }
+
+    private static bool IsPlainIdentifier(string field) =>
+        field.Length is > 0 and <= 64 && char.IsAsciiLetter(field[0]) && field.All(char.IsAsciiLetterOrDigit);
 
     public async Task PostponeAsync(DueReminder due, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {

@@ -82,6 +82,17 @@ internal sealed class SqlGrainTransaction(
             ("t", target.Type), ("k", target.Key), ("n", "message:" + messageId.ToString("N")), ("due", storage.ToDb(now)),
             ("type", messageType), ("p", payloadJson));
 
+    public Task SetReadModelAsync(string model, string grainKey, string scope, DateTimeOffset sortTime, string? documentJson, DateTimeOffset now, CancellationToken cancellationToken) =>
+        documentJson is null
+            ? SqlGrainStorage.ExecuteAsync(connection, transaction, "delete from read_models where model = @m and grain_key = @k",
+                cancellationToken, ("m", model), ("k", grainKey))
+            : SqlGrainStorage.ExecuteAsync(connection, transaction,
+                $"""
+                insert into read_models (model, grain_key, scope, sort_time, doc, updated_at) values (@m, @k, @s, @t, @d{storage.Json}, @now)
+                on conflict (model, grain_key) do update set scope = excluded.scope, sort_time = excluded.sort_time, doc = excluded.doc, updated_at = excluded.updated_at
+                """,
+                cancellationToken, ("m", model), ("k", grainKey), ("s", scope), ("t", storage.ToDb(sortTime)), ("d", documentJson), ("now", storage.ToDb(now)));
+
     public Task AppendOutboxAsync(GrainId source, Guid messageId, string messageType, string payloadJson, DateTimeOffset now, CancellationToken cancellationToken) =>
         SqlGrainStorage.ExecuteAsync(connection, transaction,
             $"insert into outbox (message_id, grain_type, grain_key, message_type, payload, created_at) values (@id, @t, @k, @type, @p{storage.Json}, @now)",

@@ -1,0 +1,80 @@
+namespace HotlineGrains.Contracts;
+
+/// <summary>Common fields of events that are not about one ticket.</summary>
+public abstract record FloorEvent : IHotlineEvent
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public required Guid EventId { get; init; }
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    public required string ProjectId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string Actor { get; init; }
+}
+
+/// <summary>An agent's presence changed; <see cref="PreviousStateSince"/> tells how long the old state lasted.</summary>
+public sealed record AgentPresenceChanged : FloorEvent
+{
+    public required string AgentId { get; init; }
+
+    public required string WorkNumber { get; init; }
+
+    public required string From { get; init; }
+
+    public required string To { get; init; }
+
+    public required DateTimeOffset PreviousStateSince { get; init; }
+}
+
+/// <summary>An agent has been on break longer than the project allows (default 15 minutes).</summary>
+public sealed record AgentBreakLimitExceeded : FloorEvent
+{
+    public required string AgentId { get; init; }
+
+    public required string WorkNumber { get; init; }
+
+    public required DateTimeOffset OnBreakSince { get; init; }
+
+    public required TimeSpan Limit { get; init; }
+}
+
+/// <summary>No inbound call for the configured time during service hours: someone should test-dial the line.</summary>
+public sealed record LineSilent : FloorEvent
+{
+    public required DateTimeOffset LastCallAt { get; init; }
+
+    public required TimeSpan SilentFor { get; init; }
+}
+
+/// <summary>The end-of-day summary for management is ready to read.</summary>
+public sealed record DailySummaryReady : FloorEvent
+{
+    public required DateOnly ServiceDate { get; init; }
+
+    public required int TicketsReceived { get; init; }
+
+    public required int TicketsClosed { get; init; }
+
+    public required int CallsOffered { get; init; }
+
+    public required int CallsAnswered { get; init; }
+
+    public required int CallsAbandoned { get; init; }
+}
+
+/// <summary>A relationship callback to a customer is due (account manager, department manager, division head, president).</summary>
+public sealed record CustomerCallbackDue : FloorEvent
+{
+    public required string CustomerId { get; init; }
+
+    public required string Tier { get; init; }
+
+    /// <summary>AccountManager, DepartmentManager, DivisionHead or President.</summary>
+    public required string CallerRole { get; init; }
+
+    public required DateTimeOffset DueAt { get; init; }
+}

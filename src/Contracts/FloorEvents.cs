@@ -5,15 +5,15 @@ public abstract record FloorEvent : IHotlineEvent
 {
     public const int CurrentSchemaVersion = 1;
 
-    public required Guid EventId { get; init; }
+    public Guid EventId { get; init; }
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
-    public required string ProjectId { get; init; }
+    public string ProjectId { get; init; } = string.Empty;
 
-    public required DateTimeOffset OccurredAt { get; init; }
+    public DateTimeOffset OccurredAt { get; init; }
 
-    public required string Actor { get; init; }
+    public string Actor { get; init; } = string.Empty;
 }
 
 /// <summary>An agent's presence changed; <see cref="PreviousStateSince"/> tells how long the old state lasted.</summary>

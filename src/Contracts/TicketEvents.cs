@@ -1,27 +1,30 @@
 namespace HotlineGrains.Contracts;
 
-/// <summary>What every ticket event carries besides <see cref="IHotlineEvent"/>: which ticket, by id and by number.</summary>
+/// <summary>
+/// What every ticket event carries besides <see cref="IHotlineEvent"/>: which ticket, by id and by
+/// number. The ticket grain stamps these on every event it publishes.
+/// </summary>
 public abstract record TicketEvent : IHotlineEvent
 {
     public const int CurrentSchemaVersion = 1;
 
-    public required Guid EventId { get; init; }
+    public Guid EventId { get; init; }
 
     public int SchemaVersion { get; init; } = CurrentSchemaVersion;
 
-    public required string ProjectId { get; init; }
+    public string ProjectId { get; init; } = string.Empty;
 
-    public required string TicketId { get; init; }
+    public string TicketId { get; init; } = string.Empty;
 
     /// <summary><c>{PREFIX}-{yyyyMMdd}-{seq:0000}</c>.</summary>
-    public required string TicketNumber { get; init; }
+    public string TicketNumber { get; init; } = string.Empty;
 
-    public required DateTimeOffset OccurredAt { get; init; }
+    public DateTimeOffset OccurredAt { get; init; }
 
-    public required string Actor { get; init; }
+    public string Actor { get; init; } = string.Empty;
 
     /// <summary>Status after the change (the ticket's workflow step).</summary>
-    public required string Status { get; init; }
+    public string Status { get; init; } = string.Empty;
 }
 
 /// <summary>A customer's contact was recorded on the intake form (受理).</summary>

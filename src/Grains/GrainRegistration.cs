@@ -1,4 +1,5 @@
 using HotlineGrains.Grains.Projects;
+using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Silo;
 
 namespace HotlineGrains.Grains;
@@ -7,5 +8,6 @@ public static class GrainRegistration
 {
     /// <summary>Registers every hotline grain with the silo.</summary>
     public static ISiloBuilder AddHotlineGrains(this ISiloBuilder silo) =>
-        silo.AddGrain<ProjectGrain>();
+        silo.AddGrain<ProjectGrain>()
+            .AddGrain<TicketGrain>();
 }

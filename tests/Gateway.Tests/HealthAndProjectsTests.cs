@@ -35,7 +35,7 @@ public abstract class HealthAndProjectsTests(GatewayFactory factory)
 
         Assert.Equal(name, project.GetProperty("name").GetString());
         Assert.Equal(prefix, project.GetProperty("ticketPrefix").GetString());
-        Assert.Equal("Asia/Shanghai", project.GetProperty("timeZone").GetString());
+        Assert.Equal("Asia/Shanghai", project.GetProperty("calendar").GetProperty("timeZone").GetString());
         Assert.StartsWith("您好", project.GetProperty("greeting").GetString(), StringComparison.Ordinal);
     }
 

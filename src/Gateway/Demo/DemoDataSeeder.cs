@@ -9,22 +9,22 @@ namespace HotlineGrains.Gateway.Demo;
 /// </summary>
 internal sealed class DemoDataSeeder(IGrainClient grains) : IHostedService
 {
-    public static readonly IReadOnlyList<(string Id, ProjectProfile Profile)> Projects =
+    public static readonly IReadOnlyList<(string Id, ProjectSettings Settings)> Projects =
     [
-        ("weibang-olympic-garden", new("维邦奥林花园", "您好,这里是维邦物业奥林花园项目客服中心,为您服务", ProjectProfile.DefaultTimeZone, "AL")),
-        ("weibang-plaza", new("维邦广场", "您好,这里是维邦物业维邦广场项目客服中心,为您服务", ProjectProfile.DefaultTimeZone, "GC")),
-        ("jining-shiji-jiayuan", new("集宁世基佳园", "您好,这里是维邦物业世基佳园项目客服中心,为您服务", ProjectProfile.DefaultTimeZone, "SJ")),
+        ("weibang-olympic-garden", new() { Name = "维邦奥林花园", Greeting = "您好,这里是维邦物业奥林花园项目客服中心,为您服务", TicketPrefix = "AL" }),
+        ("weibang-plaza", new() { Name = "维邦广场", Greeting = "您好,这里是维邦物业维邦广场项目客服中心,为您服务", TicketPrefix = "GC" }),
+        ("jining-shiji-jiayuan", new() { Name = "集宁世基佳园", Greeting = "您好,这里是维邦物业世基佳园项目客服中心,为您服务", TicketPrefix = "SJ" }),
     ];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var (id, profile) in Projects)
+        foreach (var (id, settings) in Projects)
         {
             await grains.CallAsync<ProjectGrain>(id, async project =>
             {
-                if (project.Profile is null)
+                if (project.Settings is null)
                 {
-                    await project.Configure(profile);
+                    await project.Configure(settings);
                 }
             }, cancellationToken);
         }

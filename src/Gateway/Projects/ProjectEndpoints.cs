@@ -13,7 +13,7 @@ internal static class ProjectEndpoints
         return api;
     }
 
-    private static async Task<Results<Ok<ProjectProfile>, ProblemHttpResult>> GetProject(string projectId, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ProjectSettings>, ProblemHttpResult>> GetProject(string projectId, IGrainClient grains, CancellationToken cancellationToken)
     {
         if (!ProjectKeys.IsValid(projectId))
         {
@@ -22,7 +22,7 @@ internal static class ProjectEndpoints
                 extensions: new Dictionary<string, object?> { ["field"] = "projectId" });
         }
 
-        var profile = await grains.ReadAsync<ProjectGrain, ProjectProfile?>(projectId, project => project.Profile, cancellationToken);
+        var profile = await grains.ReadAsync<ProjectGrain, ProjectSettings?>(projectId, project => project.Settings, cancellationToken);
         return profile is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project not found", detail: $"There is no project '{projectId}'.")
             : TypedResults.Ok(profile);

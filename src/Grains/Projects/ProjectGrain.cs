@@ -1,33 +1,275 @@
 using System.Globalization;
 using HotlineGrains.Contracts;
+using HotlineGrains.Grains.Calendars;
+using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Silo;
 
 namespace HotlineGrains.Grains.Projects;
 
 /// <summary>
-/// A managed property. Owns the project's ticket number sequence: numbers are
-/// <c>{PREFIX}-{yyyyMMdd}-{seq:0000}</c>, counted per service day in the project's time zone,
-/// never handed out twice and never skipped (SPEC §3).
+/// A managed property. Owns the project's configuration, its ticket number sequence
+/// (<c>{PREFIX}-{yyyyMMdd}-{seq:0000}</c> per service day, never handed out twice and never
+/// skipped), the floor's call counters, the line watch and the end-of-day summary.
 /// </summary>
 [GrainType("project")]
-public sealed class ProjectGrain : Grain<ProjectState>
+public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<IssueTicketNumber>, IHandle<TicketActivity>
 {
-    public ProjectProfile? Profile => State.Profile;
+    public const string LineWatchReminder = "line-watch";
+    public const string DailySummaryReminder = "daily-summary";
 
-    public Task<ProjectProfile> Configure(ProjectProfile profile)
+    /// <summary>Two rings: a call answered within this counts toward the service level.</summary>
+    public static readonly TimeSpan AnswerTarget = TimeSpan.FromSeconds(3);
+
+    /// <summary>The answer rate the floor must keep above, per day (接通率).</summary>
+    public const double AnswerRateTarget = 0.85;
+
+    private const int DaysKept = 62;
+    private const int SummariesKept = 400;
+
+    public ProjectSettings? Settings => State.Settings;
+
+    public IReadOnlyList<FaultRecord> Faults => State.Faults;
+
+    public DailySummary? SummaryOf(DateOnly date) => State.Summaries.LastOrDefault(s => s.Date == date);
+
+    /// <summary>Today's counters so far (project time), for the floor.</summary>
+    public DayStats Today(DateTimeOffset now) =>
+        State.Days.LastOrDefault(d => State.Settings is { } s && d.Date == LocalDate(s, now)) ?? new DayStats { Date = State.Settings is { } t ? LocalDate(t, now) : default };
+
+    /// <summary>Sets the configuration (validated by the caller); open tickets recompute their clocks if the calendar or SLA policy changed.</summary>
+    public Task<ProjectSettings> Configure(ProjectSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(profile);
-        _ = TimeZoneInfo.FindSystemTimeZoneById(profile.TimeZone);
-        State.Profile = profile;
-        return Task.FromResult(profile);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Validate() is { Count: > 0 } problems)
+        {
+            throw new ProjectSettingsException(problems);
+        }
+
+        var before = State.Settings;
+        State.Settings = settings;
+        if (before is not null && (before.Calendar != settings.Calendar || before.ServiceLevels != settings.ServiceLevels))
+        {
+            foreach (var ticket in State.OpenTickets)
+            {
+                Turn.Send<TicketGrain>(ticket, new ServiceLevelsChanged());
+            }
+        }
+
+        if (before?.Calendar != settings.Calendar || before?.LineSilenceAlert != settings.LineSilenceAlert)
+        {
+            ArmLineWatch(State.LastInboundCallAt is { } last && last > Turn.Now - TimeSpan.FromDays(1) ? last : Turn.Now);
+            ArmDailySummary(Turn.Now);
+        }
+
+        return Task.FromResult(settings);
+    }
+
+    public Task Handle(IssueTicketNumber message)
+    {
+        var number = NextNumber(message.Actor);
+        State.OpenTickets.Add(message.TicketId);
+        Turn.Send<TicketGrain>(message.TicketId, new TicketNumberAssigned(number));
+        return Task.CompletedTask;
     }
 
     /// <summary>Hands out the next ticket number of the current service day.</summary>
-    public Task<string> IssueTicketNumber(string actor)
+    public Task<string> IssueTicketNumber(string actor) => Task.FromResult(NextNumber(actor));
+
+    public Task Handle(TicketActivity message)
     {
-        var profile = State.Profile ?? throw new InvalidOperationException($"Project {Key} is not configured.");
-        var localNow = TimeZoneInfo.ConvertTime(Turn.Now, TimeZoneInfo.FindSystemTimeZoneById(profile.TimeZone));
-        var today = DateOnly.FromDateTime(localNow.DateTime);
+        var day = DayOf(message.At);
+        switch (message.Kind)
+        {
+            case TicketActivityKind.Closed:
+                State.OpenTickets.Remove(message.TicketId);
+                day.TicketsClosed++;
+                break;
+            case TicketActivityKind.Breached:
+                day.SlaBreaches++;
+                break;
+            case TicketActivityKind.CallbackSatisfied:
+                day.CallbacksSatisfied++;
+                break;
+            case TicketActivityKind.CallbackUnsatisfied:
+                day.CallbacksUnsatisfied++;
+                break;
+            case TicketActivityKind.CallbackUnreachable:
+                day.CallbacksUnreachable++;
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A call event from the phone switch: feeds the answer rate, the service level and the line watch.</summary>
+    public Task RecordCall(CallEvent call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var day = DayOf(call.At);
+        switch (call.Kind)
+        {
+            case CallEventKind.Ringing:
+                if (State.Ringing.TryAdd(call.CallId, call.At))
+                {
+                    day.CallsOffered++;
+                    if (State.LastInboundCallAt is not { } last || call.At > last)
+                    {
+                        State.LastInboundCallAt = call.At;
+                        ArmLineWatch(call.At);
+                    }
+                }
+
+                break;
+            case CallEventKind.Answered when State.Ringing.Remove(call.CallId, out var ringingSince):
+                day.CallsAnswered++;
+                if (call.At - ringingSince <= AnswerTarget)
+                {
+                    day.CallsAnsweredInTime++;
+                }
+
+                break;
+            case CallEventKind.Abandoned when State.Ringing.Remove(call.CallId):
+                day.CallsAbandoned++;
+                break;
+        }
+
+        // A switch that never reports the end of a ring must not grow the state for ever.
+        foreach (var stale in State.Ringing.Where(r => r.Value < call.At - TimeSpan.FromHours(1)).Select(r => r.Key).ToList())
+        {
+            State.Ringing.Remove(stale);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>故障记录: records a line fault (cause, start, and end once known).</summary>
+    public Task<FaultRecord> RecordFault(string cause, DateTimeOffset start, DateTimeOffset? end, string actor)
+    {
+        RequireSettings();
+        var fault = new FaultRecord(
+            string.Create(CultureInfo.InvariantCulture, $"F{State.Faults.Count + 1:0000}"), cause, start, end, actor);
+        State.Faults.Add(fault);
+        return Task.FromResult(fault);
+    }
+
+    public Task<FaultRecord?> EndFault(string faultId, DateTimeOffset end)
+    {
+        var index = State.Faults.FindIndex(f => f.Id == faultId);
+        if (index < 0)
+        {
+            return Task.FromResult<FaultRecord?>(null);
+        }
+
+        State.Faults[index] = State.Faults[index] with { End = end };
+        return Task.FromResult<FaultRecord?>(State.Faults[index]);
+    }
+
+    public Task ReceiveReminder(ReminderTick tick)
+    {
+        if (State.Settings is not { } settings)
+        {
+            return Task.CompletedTask;
+        }
+
+        switch (tick.Name)
+        {
+            case LineWatchReminder:
+                var quietSince = State.LastInboundCallAt ?? tick.DueAt - settings.LineSilenceAlert;
+                State.SilenceAlerts.Add(Turn.Now);
+                if (State.SilenceAlerts.Count > 100)
+                {
+                    State.SilenceAlerts.RemoveAt(0);
+                }
+
+                Turn.Publish(new LineSilent
+                {
+                    EventId = Guid.NewGuid(),
+                    ProjectId = Key,
+                    OccurredAt = Turn.Now,
+                    Actor = "system:line-watch",
+                    LastCallAt = quietSince,
+                    SilentFor = settings.Calendar.WorkingTimeBetween(quietSince, Turn.Now),
+                });
+                ArmLineWatch(Turn.Now);
+                break;
+            case DailySummaryReminder:
+                var date = LocalDate(settings, tick.DueAt - TimeSpan.FromSeconds(1));
+                ProduceSummary(settings, date);
+                ArmDailySummary(Turn.Now);
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void ProduceSummary(ProjectSettings settings, DateOnly date)
+    {
+        if (State.Summaries.Any(s => s.Date == date))
+        {
+            return; // a repeated firing changes nothing
+        }
+
+        var day = State.Days.FirstOrDefault(d => d.Date == date) ?? new DayStats { Date = date };
+        var reached = day.CallsAnswered + day.CallsAbandoned;
+        double? answerRate = reached == 0 ? null : (double)day.CallsAnswered / reached;
+        var callbacks = day.CallbacksSatisfied + day.CallbacksUnsatisfied;
+        var summary = new DailySummary(
+            date, Turn.Now, day.TicketsReceived, day.TicketsClosed, day.SlaBreaches,
+            day.CallsOffered, day.CallsAnswered, day.CallsAbandoned,
+            answerRate, answerRate is null or > AnswerRateTarget,
+            day.CallsOffered == 0 ? null : (double)day.CallsAnsweredInTime / day.CallsOffered,
+            day.CallbacksSatisfied, day.CallbacksUnsatisfied, day.CallbacksUnreachable,
+            callbacks == 0 ? null : (double)day.CallbacksSatisfied / callbacks,
+            State.SilenceAlerts.Count(a => LocalDate(settings, a) == date),
+            State.Faults.Count(f => LocalDate(settings, f.Start) == date));
+        State.Summaries.Add(summary);
+        if (State.Summaries.Count > SummariesKept)
+        {
+            State.Summaries.RemoveAt(0);
+        }
+
+        Turn.Publish(new DailySummaryReady
+        {
+            EventId = Guid.NewGuid(),
+            ProjectId = Key,
+            OccurredAt = Turn.Now,
+            Actor = "system:daily-summary",
+            ServiceDate = date,
+            TicketsReceived = summary.TicketsReceived,
+            TicketsClosed = summary.TicketsClosed,
+            CallsOffered = summary.CallsOffered,
+            CallsAnswered = summary.CallsAnswered,
+            CallsAbandoned = summary.CallsAbandoned,
+        });
+    }
+
+    /// <summary>The line is silent once this much service time passes without an inbound call.</summary>
+    private void ArmLineWatch(DateTimeOffset lastCall)
+    {
+        var settings = RequireSettings();
+        Turn.SetReminder(LineWatchReminder, settings.Calendar.AddWorkingTime(lastCall, settings.LineSilenceAlert));
+    }
+
+    /// <summary>The summary is due when the last service period of the current (or next) service day ends.</summary>
+    private void ArmDailySummary(DateTimeOffset after)
+    {
+        var calendar = RequireSettings().Calendar;
+        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(after, TimeZoneInfo.FindSystemTimeZoneById(calendar.TimeZone)).DateTime);
+        for (var i = 0; i <= ServiceCalendar.MaxClosedDays; i++)
+        {
+            var hours = calendar.ServiceHoursOn(date.AddDays(i));
+            if (hours.Count > 0 && hours[^1].End > after)
+            {
+                Turn.SetReminder(DailySummaryReminder, hours[^1].End);
+                return;
+            }
+        }
+    }
+
+    private string NextNumber(string actor)
+    {
+        var settings = RequireSettings();
+        var today = LocalDate(settings, Turn.Now);
 
         // A node whose clock lags could see yesterday just after midnight; the sequence never goes
         // back a day, or it would hand out yesterday's numbers again.
@@ -38,9 +280,41 @@ public sealed class ProjectGrain : Grain<ProjectState>
         }
 
         State.LastSequence++;
+        DayOf(Turn.Now).TicketsReceived++;
         var day = State.SequenceDate.Value;
-        var number = string.Create(CultureInfo.InvariantCulture, $"{profile.TicketPrefix}-{day:yyyyMMdd}-{State.LastSequence:0000}");
+        var number = string.Create(CultureInfo.InvariantCulture, $"{settings.TicketPrefix}-{day:yyyyMMdd}-{State.LastSequence:0000}");
         Turn.Publish(new TicketNumberIssued(Guid.NewGuid(), Key, Turn.Now, actor, number, day, State.LastSequence));
-        return Task.FromResult(number);
+        return number;
     }
+
+    private DayStats DayOf(DateTimeOffset at)
+    {
+        var date = LocalDate(RequireSettings(), at);
+        var day = State.Days.FirstOrDefault(d => d.Date == date);
+        if (day is null)
+        {
+            day = new DayStats { Date = date };
+            State.Days.Add(day);
+            State.Days.Sort((a, b) => a.Date.CompareTo(b.Date));
+            if (State.Days.Count > DaysKept)
+            {
+                State.Days.RemoveAt(0);
+            }
+        }
+
+        return day;
+    }
+
+    private static DateOnly LocalDate(ProjectSettings settings, DateTimeOffset at) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone)).DateTime);
+
+    private ProjectSettings RequireSettings() =>
+        State.Settings ?? throw new InvalidOperationException($"Project {Key} is not configured.");
+}
+
+/// <summary>Settings that fail validation; <see cref="Problems"/> name the fields.</summary>
+public sealed class ProjectSettingsException(IReadOnlyList<ValidationProblem> problems)
+    : Exception("Invalid project settings: " + string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}")))
+{
+    public IReadOnlyList<ValidationProblem> Problems { get; } = problems;
 }

@@ -3,21 +3,80 @@ namespace HotlineGrains.Grains.Projects;
 /// <summary>A managed property (项目) as stored.</summary>
 public sealed class ProjectState
 {
-    public ProjectProfile? Profile { get; set; }
+    public ProjectSettings? Settings { get; set; }
 
     /// <summary>The service day (project time) <see cref="LastSequence"/> counts in.</summary>
     public DateOnly? SequenceDate { get; set; }
 
     /// <summary>Last ticket sequence number handed out on <see cref="SequenceDate"/>.</summary>
     public int LastSequence { get; set; }
+
+    /// <summary>Tickets of this project not yet closed, so a calendar or policy edit can reach them.</summary>
+    public HashSet<string> OpenTickets { get; set; } = [];
+
+    /// <summary>Counters of the recent service days, newest last.</summary>
+    public List<DayStats> Days { get; set; } = [];
+
+    /// <summary>Summaries produced at the end of each service day, newest last.</summary>
+    public List<DailySummary> Summaries { get; set; } = [];
+
+    /// <summary>Calls ringing now: call id → when it started ringing.</summary>
+    public Dictionary<string, DateTimeOffset> Ringing { get; set; } = [];
+
+    public DateTimeOffset? LastInboundCallAt { get; set; }
+
+    /// <summary>故障记录: line faults with cause, start and end.</summary>
+    public List<FaultRecord> Faults { get; set; } = [];
+
+    /// <summary>LineSilent alerts raised, newest last.</summary>
+    public List<DateTimeOffset> SilenceAlerts { get; set; } = [];
 }
 
-/// <summary>What identifies a project to customers and in ticket numbers.</summary>
-/// <param name="Name">Display name, e.g. 维邦奥林花园.</param>
-/// <param name="Greeting">What the agent says on answering.</param>
-/// <param name="TimeZone">IANA time zone the project's service day runs in.</param>
-/// <param name="TicketPrefix">Leading part of the project's ticket numbers.</param>
-public sealed record ProjectProfile(string Name, string Greeting, string TimeZone, string TicketPrefix)
+/// <summary>One service day's counters (project time).</summary>
+public sealed class DayStats
 {
-    public const string DefaultTimeZone = "Asia/Shanghai";
+    public DateOnly Date { get; set; }
+
+    public int TicketsReceived { get; set; }
+
+    public int TicketsClosed { get; set; }
+
+    public int SlaBreaches { get; set; }
+
+    public int CallsOffered { get; set; }
+
+    public int CallsAnswered { get; set; }
+
+    /// <summary>Answered within two rings (3 seconds).</summary>
+    public int CallsAnsweredInTime { get; set; }
+
+    public int CallsAbandoned { get; set; }
+
+    public int CallbacksSatisfied { get; set; }
+
+    public int CallbacksUnsatisfied { get; set; }
+
+    public int CallbacksUnreachable { get; set; }
 }
+
+/// <summary>The end-of-day report to management (SPEC §4.2).</summary>
+public sealed record DailySummary(
+    DateOnly Date,
+    DateTimeOffset ProducedAt,
+    int TicketsReceived,
+    int TicketsClosed,
+    int SlaBreaches,
+    int CallsOffered,
+    int CallsAnswered,
+    int CallsAbandoned,
+    double? AnswerRate,
+    bool AnswerRateMet,
+    double? ServiceLevel,
+    int CallbacksSatisfied,
+    int CallbacksUnsatisfied,
+    int CallbacksUnreachable,
+    double? Satisfaction,
+    int LineSilentAlerts,
+    int Faults);
+
+public sealed record FaultRecord(string Id, string Cause, DateTimeOffset Start, DateTimeOffset? End, string RecordedBy);

@@ -123,19 +123,26 @@ public sealed class TicketNumberTests : IAsyncLifetime, IDisposable
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => Issue("nowhere"));
 
-        Assert.Null(await Grains.ReadAsync<ProjectGrain, ProjectState?>("nowhere", p => p.Profile is null ? null : new ProjectState()));
+        Assert.Null(await Grains.ReadAsync<ProjectGrain, ProjectSettings?>("nowhere", p => p.Settings));
     }
 
     [Fact]
     public async Task A_project_with_an_unknown_time_zone_is_refused()
     {
-        await Assert.ThrowsAsync<TimeZoneNotFoundException>(() => Configure("mars", "MA", "Mars/Olympus_Mons"));
+        var refused = await Assert.ThrowsAsync<ProjectSettingsException>(() => Configure("mars", "MA", "Mars/Olympus_Mons"));
 
-        Assert.Null(await Grains.ReadAsync<ProjectGrain, ProjectProfile?>("mars", p => p.Profile));
+        Assert.Contains(refused.Problems, p => p.Field == "calendar.timeZone");
+        Assert.Null(await Grains.ReadAsync<ProjectGrain, ProjectSettings?>("mars", p => p.Settings));
     }
 
-    private Task<ProjectProfile> Configure(string project, string prefix, string timeZone) =>
-        Grains.CallAsync<ProjectGrain, ProjectProfile>(project, p => p.Configure(new ProjectProfile(project, "您好", timeZone, prefix)));
+    private Task<ProjectSettings> Configure(string project, string prefix, string timeZone) =>
+        Grains.CallAsync<ProjectGrain, ProjectSettings>(project, p => p.Configure(new ProjectSettings
+        {
+            Name = project,
+            Greeting = "您好",
+            TicketPrefix = prefix,
+            Calendar = new HotlineGrains.Grains.Calendars.ServiceCalendar { TimeZone = timeZone },
+        }));
 
     private Task<string> Issue(string project) =>
         Grains.CallAsync<ProjectGrain, string>(project, p => p.IssueTicketNumber("agent-1"));

@@ -49,7 +49,7 @@ public sealed class TwoNodeConcurrencyTests(PostgresFixture database) : IClassFi
     public async Task Two_nodes_issuing_500_ticket_numbers_each_hand_out_1000_distinct_numbers_with_no_gap()
     {
         const string project = "two-node-numbers";
-        await Grains.CallAsync<ProjectGrain, ProjectProfile>(project, p => p.Configure(new("维邦广场", "您好", "Asia/Shanghai", "GC")));
+        await Grains.CallAsync<ProjectGrain, ProjectSettings>(project, p => p.Configure(new() { Name = "维邦广场", Greeting = "您好", TicketPrefix = "GC" }));
         await using var remote = SiloProcess.Start(RemoteSettings(new()
         {
             ["Probe:Command"] = "ticket-numbers",

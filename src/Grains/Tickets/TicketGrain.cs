@@ -1,0 +1,389 @@
+using HotlineGrains.Contracts;
+using HotlineGrains.Grains.Projects;
+using HotlineGrains.Grains.ServiceLevels;
+using HotlineGrains.Silo;
+
+namespace HotlineGrains.Grains.Tickets;
+
+/// <summary>
+/// One customer contact that needs handling (工单), from intake to archive, following SPEC §3. Every
+/// step checks the workflow table, goes into the timeline, publishes its events, keeps the
+/// ticket's register row current and re-plans the SLA reminders.
+/// </summary>
+[GrainType("ticket")]
+public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
+    IHandle<TicketNumberAssigned>, IHandle<HandOverTicket>, IHandle<ServiceLevelsChanged>
+{
+    /// <summary>The read model of the ticket register (投诉登记表), one row per ticket, scoped by project.</summary>
+    public const string RegisterModel = "ticket-register";
+
+    public bool Exists => State.Intake is not null;
+
+    public string? ProjectId => State.Intake?.ProjectId;
+
+    public TicketState Snapshot => State;
+
+    public long ETag => Version;
+
+    /// <summary>
+    /// Records the intake form. The number comes from the project by message, so it is handed out
+    /// exactly once even if this call is retried. A retried intake (same ticket id) changes nothing.
+    /// </summary>
+    public Task<bool> Open(TicketIntake intake, string actor)
+    {
+        ArgumentNullException.ThrowIfNull(intake);
+        if (Exists)
+        {
+            return Task.FromResult(false);
+        }
+
+        State.Intake = intake;
+        State.Kind = intake.Kind;
+        State.Severity = intake.Severity;
+        State.Urgent = intake.Urgent;
+        State.ReceivedAt = intake.ReceivedAt ?? Turn.Now;
+        State.Agent = intake.ReceivingAgent;
+        State.Department = intake.Department;
+        State.Status = TicketStatus.Pending;
+        State.Timeline.Add(new TimelineEntry(Turn.Now, actor, "Recorded", TicketStatus.Pending, TicketStatus.Pending, null));
+        Turn.Send<ProjectGrain>(intake.ProjectId, new IssueTicketNumber(Key, actor));
+        return Task.FromResult(true);
+    }
+
+    public async Task Handle(TicketNumberAssigned message)
+    {
+        if (State.Number is not null || State.Intake is not { } intake)
+        {
+            return; // a repeated assignment changes nothing
+        }
+
+        var settings = await LoadSettings();
+        State.Number = message.TicketNumber;
+        var actor = intake.ReceivingAgent;
+        State.Status = TicketStatus.Received;
+        State.Timeline.Add(new TimelineEntry(Turn.Now, actor, "Received", TicketStatus.Pending, TicketStatus.Received, State.Number));
+        Publish(new TicketReceived
+        {
+            Kind = State.Kind.ToString(),
+            Severity = State.Severity.ToString(),
+            Urgent = State.Urgent,
+            Channel = intake.Channel.ToString(),
+            Category = intake.Category,
+            CustomerName = intake.CustomerName,
+            UnitNumber = intake.UnitNumber,
+            ContactPhone = intake.ContactPhone,
+            Content = intake.Content,
+            Department = intake.Department,
+            Agent = intake.ReceivingAgent,
+        }, actor);
+        Publish(new TicketAssigned { Agent = State.Agent, Department = State.Department }, actor);
+        if (intake.AnsweredOnCall)
+        {
+            State.FirstReplyAt = State.ReceivedAt;
+        }
+
+        switch (intake.Kind)
+        {
+            case TicketKind.Inquiry or TicketKind.Lookup when intake.AnsweredOnCall:
+                State.ResolvedAt = State.ReceivedAt;
+                Close(actor, "Answered");
+                break;
+            case TicketKind.Inquiry:
+                // Not answerable on the spot: an answer is promised within 2 or 16 working hours.
+                MoveTo(TicketStatus.AwaitingAnswer, actor, "Answer promised", intake.AnswerIsDifficult ? "difficult" : "simple");
+                var promise = CallbackSchedule.Promise(settings.Calendar, settings.ServiceLevels, State.ReceivedAt, intake.AnswerIsDifficult);
+                State.AnswerDueAt = promise.AnswerDue;
+                State.NextCallback = new ScheduledCallback(promise.InterimCallbackDue, 1, CallbackPurpose.Interim);
+                break;
+        }
+
+        Replan(settings);
+    }
+
+    public Task<TicketState> Forward(string department, string actor, long? expectedVersion) =>
+        Step(TicketStep.Forward, actor, expectedVersion, () =>
+        {
+            State.Department = department;
+            if (State.Kind == TicketKind.Suggestion)
+            {
+                // 建议: thanked, forwarded to the responsible person, closed.
+                Publish(new TicketForwarded { Department = department }, actor);
+                Close(actor, "Forwarded");
+            }
+            else
+            {
+                MoveTo(TicketStatus.Forwarded, actor, "Forwarded", department);
+                Publish(new TicketForwarded { Department = department }, actor);
+            }
+        });
+
+    /// <summary>核实: founded → handled, escalated to the department head when complex, urgent or not solvable at once; unfounded → explained.</summary>
+    public Task<TicketState> Verify(bool founded, string findings, bool solvableAtOnce, string actor, long? expectedVersion) =>
+        Step(TicketStep.Verify, actor, expectedVersion, () =>
+        {
+            State.Verification = new Verification(founded, findings, actor, Turn.Now);
+            MoveTo(founded ? TicketStatus.InProgress : TicketStatus.Unfounded, actor, founded ? "Verified founded" : "Verified unfounded", findings);
+            Publish(new TicketVerified { Founded = founded, Findings = findings }, actor);
+            if (!founded)
+            {
+                return;
+            }
+
+            if (State.Severity == Severity.Complex || State.Urgent || !solvableAtOnce)
+            {
+                EscalateTo(actor, "Severe, complex or not solvable at once: the department head organises the handling");
+            }
+        });
+
+    /// <summary>生单转现场: a repair becomes an on-site work order for a department.</summary>
+    public Task<TicketState> Dispatch(string department, string actor, long? expectedVersion) =>
+        Step(TicketStep.Dispatch, actor, expectedVersion, () =>
+        {
+            var from = State.Department;
+            State.Department = department;
+            if (from != department)
+            {
+                Publish(new TicketAssigned { Agent = State.Agent, Department = department }, actor);
+            }
+
+            MoveTo(TicketStatus.InProgress, actor, "Dispatched on site", department);
+        });
+
+    public Task<TicketState> WaitOnCustomer(string reason, string actor, long? expectedVersion) =>
+        Step(TicketStep.WaitOnCustomer, actor, expectedVersion, () =>
+        {
+            State.Pauses.Add(new Pause(Turn.Now, null, reason));
+            MoveTo(TicketStatus.WaitingOnCustomer, actor, "Waiting on the customer", reason);
+        });
+
+    public Task<TicketState> Resume(string actor, long? expectedVersion) =>
+        Step(TicketStep.Resume, actor, expectedVersion, () =>
+        {
+            EndPause();
+            MoveTo(TicketStatus.InProgress, actor, "Resumed", null);
+        });
+
+    /// <summary>处理完毕: the department returns the handling form with its plan and result.</summary>
+    public Task<TicketState> Resolve(string plan, string result, string handler, string? departmentManager, string actor, long? expectedVersion) =>
+        Step(TicketStep.Resolve, actor, expectedVersion, () =>
+        {
+            State.Handling = new Handling(plan, result, handler, departmentManager, Turn.Now);
+            State.ResolvedAt = Turn.Now;
+            MoveTo(TicketStatus.Resolved, actor, "Resolved", result);
+            Publish(new TicketResolved { HandlingPlan = plan, Result = result, Handler = handler }, actor);
+        });
+
+    /// <summary>答复客户: the agent tells the customer the result (or, if unfounded, explains); the callback is scheduled.</summary>
+    public Task<TicketState> NotifyCustomer(string message, string actor, long? expectedVersion) =>
+        Step(TicketStep.NotifyCustomer, actor, expectedVersion, settings =>
+        {
+            State.Notification = new Notification(message, actor, Turn.Now);
+            State.FirstReplyAt ??= Turn.Now;
+            State.CustomerUpdateDueSince = null;
+            MoveTo(TicketStatus.CustomerNotified, actor, "Customer notified", message);
+            Publish(new CustomerNotified { Message = message }, actor);
+            State.NextCallback = new ScheduledCallback(
+                CallbackSchedule.AfterNotice(settings.Calendar, settings.ServiceLevels, Turn.Now), 1, CallbackPurpose.Feedback);
+        });
+
+    /// <summary>回访: satisfied → closed; unsatisfied → reopened and escalated; unreachable → tried again, closed after the last attempt.</summary>
+    public Task<TicketState> RecordCallback(CallbackOutcome outcome, string? note, string actor, long? expectedVersion) =>
+        Step(TicketStep.RecordCallback, actor, expectedVersion, settings =>
+        {
+            var attempt = State.Callbacks.Count(c => c.Outcome == CallbackOutcome.Unreachable) + 1;
+            State.Callbacks.Add(new CallbackAttempt(attempt, outcome, actor, Turn.Now, note));
+            Publish(new CallbackRecorded { Outcome = outcome.ToString(), Attempt = attempt, Note = note }, actor);
+            Turn.Send<ProjectGrain>(State.Intake!.ProjectId, new TicketActivity(Key, outcome switch
+            {
+                CallbackOutcome.Satisfied => TicketActivityKind.CallbackSatisfied,
+                CallbackOutcome.Unsatisfied => TicketActivityKind.CallbackUnsatisfied,
+                _ => TicketActivityKind.CallbackUnreachable,
+            }, Turn.Now));
+            State.NextCallback = null;
+            switch (outcome)
+            {
+                case CallbackOutcome.Satisfied:
+                    Close(actor, "Satisfied");
+                    break;
+                case CallbackOutcome.Unsatisfied:
+                    State.ResolvedAt = null;
+                    MoveTo(TicketStatus.InProgress, actor, "Reopened", note);
+                    Publish(new TicketReopened { Reason = note ?? "Customer unsatisfied at callback" }, actor);
+                    EscalateTo(actor, "Customer unsatisfied at callback");
+                    break;
+                case CallbackOutcome.Unreachable when CallbackSchedule.AttemptsExhausted(settings.ServiceLevels, attempt):
+                    Close(actor, "Unreachable");
+                    break;
+                case CallbackOutcome.Unreachable:
+                    // Try again after a while, never in quiet hours.
+                    State.NextCallback = new ScheduledCallback(
+                        CallbackSchedule.OutOfQuietHours(settings.Calendar, settings.ServiceLevels, settings.Calendar.AddWorkingTime(Turn.Now, CallbackRetryAfter)),
+                        attempt + 1, CallbackPurpose.Feedback);
+                    break;
+            }
+        });
+
+    /// <summary>An inquiry's promised answer, or a lookup's result, given to the customer: the ticket closes.</summary>
+    public Task<TicketState> Answer(string answer, string actor, long? expectedVersion) =>
+        Step(TicketStep.Answer, actor, expectedVersion, () =>
+        {
+            State.Notification = new Notification(answer, actor, Turn.Now);
+            State.FirstReplyAt ??= Turn.Now;
+            State.CustomerUpdateDueSince = null;
+            State.ResolvedAt = Turn.Now;
+            State.NextCallback = null;
+            Publish(new CustomerNotified { Message = answer }, actor);
+            Close(actor, "Answered");
+        });
+
+    /// <summary>
+    /// A reply to the customer. It is always recorded; <paramref name="forbiddenFound"/> lists the
+    /// project's forbidden phrases (忌语) it contains, which the console warned about.
+    /// </summary>
+    public Task<TicketState> Reply(string text, IReadOnlyList<string> forbiddenFound, string actor, long? expectedVersion) =>
+        Step(TicketStep.Reply, actor, expectedVersion, () =>
+        {
+            State.Replies.Add(new Reply(text, actor, Turn.Now, forbiddenFound));
+            State.FirstReplyAt ??= Turn.Now;
+            State.CustomerUpdateDueSince = null;
+            Record(actor, "Replied", forbiddenFound.Count > 0 ? "forbidden phrases: " + string.Join("、", forbiddenFound) : null);
+        });
+
+    /// <summary>A supervisor moves a live ticket to another agent and/or department.</summary>
+    public Task<TicketState> Reassign(string? toAgent, string? toDepartment, string reason, string actor, long? expectedVersion) =>
+        Step(TicketStep.Reassign, actor, expectedVersion, () => ReassignTo(toAgent, toDepartment, reason, actor));
+
+    public Task<TicketState> Escalate(string reason, string actor, long? expectedVersion) =>
+        Step(TicketStep.Escalate, actor, expectedVersion, () => EscalateTo(actor, reason));
+
+    /// <summary>Changes kind, severity or urgency; the SLA clocks are recomputed from the start.</summary>
+    public Task<TicketState> Classify(TicketKind? kind, Severity? severity, bool? urgent, string actor, long? expectedVersion) =>
+        Step(TicketStep.Classify, actor, expectedVersion, () =>
+        {
+            var before = $"{State.Kind}/{State.Severity}/{(State.Urgent ? "urgent" : "normal")}";
+            State.Kind = kind ?? State.Kind;
+            State.Severity = severity ?? State.Severity;
+            State.Urgent = urgent ?? State.Urgent;
+            Record(actor, "Reclassified", $"{before} → {State.Kind}/{State.Severity}/{(State.Urgent ? "urgent" : "normal")}");
+        });
+
+    /// <summary>The project manager signs off the handling form.</summary>
+    public Task<TicketState> SignOff(string actor, long? expectedVersion) =>
+        Step(TicketStep.SignOff, actor, expectedVersion, () =>
+        {
+            State.SignOff = new SignOff(actor, Turn.Now);
+            Record(actor, "Signed off", null);
+        });
+
+    public async Task Handle(HandOverTicket message)
+    {
+        if (!TicketWorkflow.IsOpen(State.Status) || State.Agent != message.FromAgent)
+        {
+            return; // already moved on, or closed meanwhile
+        }
+
+        ReassignTo(message.ToAgent, null, message.Reason, message.FromAgent);
+        Replan(await LoadSettings());
+    }
+
+    public async Task Handle(ServiceLevelsChanged message)
+    {
+        if (TicketWorkflow.IsOpen(State.Status))
+        {
+            Replan(await LoadSettings());
+        }
+    }
+
+    /// <summary>An unanswered callback is tried again after this much service time.</summary>
+    public static readonly TimeSpan CallbackRetryAfter = TimeSpan.FromHours(2);
+
+    private Task<TicketState> Step(TicketStep step, string actor, long? expectedVersion, Action apply) =>
+        Step(step, actor, expectedVersion, _ => apply());
+
+    private async Task<TicketState> Step(TicketStep step, string actor, long? expectedVersion, Action<ProjectSettings> apply)
+    {
+        if (!Exists || State.Number is null)
+        {
+            throw new KeyNotFoundException($"Ticket {Key} does not exist.");
+        }
+
+        if (expectedVersion is { } expected && expected != Version)
+        {
+            throw new StaleTicketException(expected, Version);
+        }
+
+        var allowed = TicketWorkflow.AllowedSteps(State.Status, State.Kind);
+        if (!allowed.Contains(step))
+        {
+            throw new StepNotAllowedException(step, State.Status, allowed);
+        }
+
+        var settings = await LoadSettings();
+        apply(settings);
+        Replan(settings);
+        return State;
+    }
+
+    private void MoveTo(TicketStatus to, string actor, string what, string? detail)
+    {
+        var from = State.Status;
+        State.Status = to;
+        State.Timeline.Add(new TimelineEntry(Turn.Now, actor, what, from, to, detail));
+        if (from != to)
+        {
+            Publish(new TicketStatusChanged { FromStatus = from.ToString() }, actor);
+        }
+    }
+
+    private void Record(string actor, string what, string? detail) =>
+        State.Timeline.Add(new TimelineEntry(Turn.Now, actor, what, State.Status, State.Status, detail));
+
+    private void Close(string actor, string resolution)
+    {
+        EndPause();
+        Turn.Send<ProjectGrain>(State.Intake!.ProjectId, new TicketActivity(Key, TicketActivityKind.Closed, Turn.Now));
+        State.ClosedAt = Turn.Now;
+        State.Resolution = resolution;
+        State.NextCallback = null;
+        MoveTo(TicketStatus.Closed, actor, "Closed", resolution);
+        Publish(new TicketClosed { Resolution = resolution }, actor);
+    }
+
+    private void EscalateTo(string actor, string reason)
+    {
+        State.EscalationLevel++;
+        Record(actor, "Escalated", reason);
+        Publish(new TicketEscalated { Level = State.EscalationLevel, Reason = reason }, actor);
+    }
+
+    private void ReassignTo(string? toAgent, string? toDepartment, string reason, string actor)
+    {
+        var fromAgent = State.Agent;
+        var fromDepartment = State.Department;
+        State.Agent = toAgent ?? State.Agent;
+        State.Department = toDepartment ?? State.Department;
+        Record(actor, "Reassigned", $"{fromAgent}/{fromDepartment} → {State.Agent}/{State.Department}: {reason}");
+        Publish(new TicketReassigned { FromAgent = fromAgent, ToAgent = State.Agent, FromDepartment = fromDepartment, ToDepartment = State.Department, Reason = reason }, actor);
+    }
+
+    private void EndPause()
+    {
+        if (State.Pauses.Count > 0 && State.Pauses[^1].To is null)
+        {
+            State.Pauses[^1] = State.Pauses[^1] with { To = Turn.Now };
+        }
+    }
+
+    /// <summary>Stamps the ticket's identity on an event and publishes it with the turn.</summary>
+    private void Publish<TEvent>(TEvent @event, string actor) where TEvent : TicketEvent =>
+        Turn.Publish(@event with
+        {
+            EventId = Guid.NewGuid(),
+            ProjectId = State.Intake!.ProjectId,
+            TicketId = Key,
+            TicketNumber = State.Number ?? string.Empty,
+            OccurredAt = Turn.Now,
+            Actor = actor,
+            Status = State.Status.ToString(),
+        });
+}

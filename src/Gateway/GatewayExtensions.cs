@@ -1,16 +1,30 @@
+using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Demo;
 using HotlineGrains.Gateway.Health;
 using HotlineGrains.Gateway.Projects;
+using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Silo;
 
 namespace HotlineGrains.Gateway;
 
 public static class GatewayExtensions
 {
+    /// <summary>Request bodies larger than this are refused with 413; the largest legitimate one (a project's settings) is far smaller.</summary>
+    public const long MaxRequestBodyBytes = 256 * 1024;
+
     /// <summary>Everything the gateway node runs: the co-hosted silo, the API and, in the embedded default, demo data.</summary>
     public static WebApplicationBuilder AddHotlineGateway(this WebApplicationBuilder builder)
     {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<Problems.Handler>();
+        builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "HotlineGrains API";
+            document.Info.Description = "The 400 hotline: projects, tickets and their workflow, SLA clocks, forms and the register.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddHotlineSilo(builder.Configuration);
         builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
@@ -26,7 +40,13 @@ public static class GatewayExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
-        app.MapGroup("/api").MapProjectEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/openapi/v1.json", "HotlineGrains API");
+            options.RoutePrefix = "swagger";
+        });
+        app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints();
         return app;
     }
 }

@@ -9,5 +9,7 @@ public static class GrainRegistration
     /// <summary>Registers every hotline grain with the silo.</summary>
     public static ISiloBuilder AddHotlineGrains(this ISiloBuilder silo) =>
         silo.AddGrain<ProjectGrain>()
+            .AddGrain<Agents.AgentGrain>()
+            .AddGrain<Customers.CustomerGrain>()
             .AddGrain<TicketGrain>();
 }

@@ -1,7 +1,7 @@
-using HotlineGrains.Gateway.Demo;
+using System.Globalization;
+using HotlineGrains.Gateway.Api;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HotlineGrains.Gateway.Projects;
 
@@ -9,22 +9,177 @@ internal static class ProjectEndpoints
 {
     public static RouteGroupBuilder MapProjectEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects/{projectId}", GetProject);
+        api.MapGet("/projects", List).WithSummary("Every project (managed property).").Produces<IReadOnlyList<ProjectListItem>>();
+        api.MapGet("/projects/{projectId}", Get).WithSummary("A project's configuration.").Produces<ProjectSettings>().ProducesProblem(404);
+        api.MapPut("/projects/{projectId}", Put)
+            .WithSummary("Creates or replaces a project's configuration: greeting, calendar, SLA policy, departments, categories, forbidden phrases. Open tickets recompute their clocks.")
+            .Accepts<ProjectSettings>("application/json").Produces<ProjectSettings>().ProducesValidationProblem();
+        api.MapGet("/projects/{projectId}/register.csv", RegisterCsv.Get)
+            .WithSummary("The complaint register (投诉登记表) as CSV (UTF-8 with BOM, opens in Excel with Chinese intact); from/to limit the received time.")
+            .Produces(200, contentType: "text/csv").ProducesValidationProblem().ProducesProblem(404);
+        api.MapGet("/projects/{projectId}/summaries/daily", DailySummary)
+            .WithSummary("The summary produced at the end of a service day (date=yyyy-MM-dd, project time).")
+            .Produces<DailySummary>().ProducesValidationProblem().ProducesProblem(404);
+        api.MapPost("/projects/{projectId}/calls", Call)
+            .WithSummary("A call event from the phone switch: ringing, answered, ended or abandoned, with its time.")
+            .Accepts<CallEventRequest>("application/json").Produces(202).ProducesValidationProblem().ProducesProblem(404);
+        api.MapGet("/projects/{projectId}/faults", Faults).WithSummary("Line fault records (故障记录).").Produces<IReadOnlyList<FaultRecord>>().ProducesProblem(404);
+        api.MapPost("/projects/{projectId}/faults", RecordFault)
+            .WithSummary("Records a line fault: cause, start, and end once known.")
+            .Accepts<FaultRequest>("application/json").Produces<FaultRecord>(201).ProducesValidationProblem().ProducesProblem(404);
+        api.MapPost("/projects/{projectId}/phrases/check", CheckPhrases)
+            .WithSummary("Which of the project's forbidden phrases (忌语) a reply contains, before it is sent. Changes nothing.")
+            .Accepts<PhraseCheckRequest>("application/json").Produces<PhraseCheck>().ProducesValidationProblem().ProducesProblem(404);
         return api;
     }
 
-    private static async Task<Results<Ok<ProjectSettings>, ProblemHttpResult>> GetProject(string projectId, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> List(IReadModels readModels, CancellationToken cancellationToken)
     {
-        if (!ProjectKeys.IsValid(projectId))
+        var page = await readModels.QueryAsync<ProjectListItem>(
+            new ReadModelQuery(ProjectGrain.ProjectsModel, [ProjectGrain.ProjectsScope]) { Ascending = true, Limit = 1000 }, cancellationToken);
+        return TypedResults.Ok(page.Items.OrderBy(p => p.Id, StringComparer.Ordinal).ToList());
+    }
+
+    private static async Task<IResult> Get(string projectId, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        var (settings, problem) = await Find(projectId, grains, cancellationToken);
+        return problem ?? TypedResults.Ok(settings);
+    }
+
+    private static async Task<IResult> Put(string projectId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        if (ProjectKeys.Invalid(projectId) is { } badId)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid project id",
-                detail: "projectId is a slug of lower-case letters, digits and dashes, at most 64 characters.",
-                extensions: new Dictionary<string, object?> { ["field"] = "projectId" });
+            return badId;
         }
 
-        var profile = await grains.ReadAsync<ProjectGrain, ProjectSettings?>(projectId, project => project.Settings, cancellationToken);
-        return profile is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Project not found", detail: $"There is no project '{projectId}'.")
-            : TypedResults.Ok(profile);
+        var (settings, problem) = await RequestBody.ReadAsync<ProjectSettings>(http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (settings!.Validate() is { Count: > 0 } problems)
+        {
+            return Problems.Invalid(problems);
+        }
+
+        return TypedResults.Ok(await grains.CallAsync<ProjectGrain, ProjectSettings>(projectId, p => p.Configure(settings), cancellationToken));
+    }
+
+    private static async Task<IResult> DailySummary(string projectId, string? date, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await Find(projectId, grains, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return Problems.Invalid("date", "A date like 2026-03-02.");
+        }
+
+        var summary = await grains.ReadAsync<ProjectGrain, DailySummary?>(projectId, p => p.SummaryOf(day), cancellationToken);
+        return summary is null ? Problems.NotFound("Daily summary", $"{projectId}/{date}") : TypedResults.Ok(summary);
+    }
+
+    private static async Task<IResult> Call(string projectId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await Find(projectId, grains, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (call, bad) = await RequestBody.ReadAsync<CallEventRequest>(http);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var check = new Check()
+            .Text("callId", call!.CallId, 64)
+            .Text("agent", call.Agent, 40, required: false)
+            .Instant("at", call.At, time.GetUtcNow(), TimeSpan.FromDays(2), TimeSpan.FromMinutes(5));
+        if (check.Failed)
+        {
+            return check.Problem();
+        }
+
+        await grains.CallAsync<ProjectGrain>(projectId, p => p.RecordCall(new CallEvent(call.CallId, call.Event, call.At.ToUniversalTime(), call.Agent)), cancellationToken);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<IResult> Faults(string projectId, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await Find(projectId, grains, cancellationToken);
+        return problem ?? TypedResults.Ok(await grains.ReadAsync<ProjectGrain, IReadOnlyList<FaultRecord>>(projectId, p => p.Faults, cancellationToken));
+    }
+
+    private static async Task<IResult> RecordFault(string projectId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await Find(projectId, grains, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (fault, bad) = await RequestBody.ReadAsync<FaultRequest>(http);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var now = time.GetUtcNow();
+        var check = new Check()
+            .Text("cause", fault!.Cause, 500)
+            .Instant("start", fault.Start, now, TimeSpan.FromDays(365), TimeSpan.FromMinutes(5))
+            .Instant("end", fault.End, now, TimeSpan.FromDays(365), TimeSpan.FromMinutes(5))
+            .That(fault.End is null || fault.End > fault.Start, "end", "Must be after start.");
+        if (check.Failed)
+        {
+            return check.Problem();
+        }
+
+        var recorded = await grains.CallAsync<ProjectGrain, FaultRecord>(projectId, p => p.RecordFault(fault.Cause, fault.Start.ToUniversalTime(), fault.End?.ToUniversalTime(), Actor.Of(http)), cancellationToken);
+        return TypedResults.Created($"/api/projects/{projectId}/faults", recorded);
+    }
+
+    private static async Task<IResult> CheckPhrases(string projectId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        var (settings, problem) = await Find(projectId, grains, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (request, bad) = await RequestBody.ReadAsync<PhraseCheckRequest>(http);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var check = new Check().Text("text", request!.Text, 2000);
+        return check.Failed ? check.Problem() : TypedResults.Ok(new PhraseCheck(ForbiddenPhrases.FindIn(request.Text, settings!.ForbiddenPhrases)));
+    }
+
+    internal static async Task<(ProjectSettings? Settings, IResult? Problem)> Find(string projectId, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        if (ProjectKeys.Invalid(projectId) is { } badId)
+        {
+            return (null, badId);
+        }
+
+        var settings = await grains.ReadAsync<ProjectGrain, ProjectSettings?>(projectId, p => p.Settings, cancellationToken);
+        return settings is null ? (null, Problems.NotFound("Project", projectId)) : (settings, null);
     }
 }
+
+public sealed record CallEventRequest(string CallId, CallEventKind Event, DateTimeOffset At, string? Agent = null);
+
+public sealed record FaultRequest(string Cause, DateTimeOffset Start, DateTimeOffset? End = null);
+
+public sealed record PhraseCheckRequest(string Text);
+
+public sealed record PhraseCheck(IReadOnlyList<string> ForbiddenPhrases);

@@ -146,6 +146,9 @@ public sealed record ServiceCalendar
 
     private Compiled Rules => compiled ??= new Compiled(this);
 
+    /// <summary>The project-local date of <paramref name="instant"/> (its service day), by the same tzdb rules as the arithmetic.</summary>
+    public DateOnly DateOf(DateTimeOffset instant) => LocalDateOf(Instant.FromDateTimeOffset(instant));
+
     /// <summary><paramref name="days"/> working days as working time: days × <see cref="StandardDayLength"/>.</summary>
     public TimeSpan WorkingDays(int days) => StandardDayLength * days;
 

@@ -14,6 +14,10 @@ namespace HotlineGrains.Grains.Projects;
 [GrainType("project")]
 public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<IssueTicketNumber>, IHandle<TicketActivity>
 {
+    /// <summary>The read model listing every project (one scope: they are few).</summary>
+    public const string ProjectsModel = "projects";
+    public const string ProjectsScope = "all";
+
     public const string LineWatchReminder = "line-watch";
     public const string DailySummaryReminder = "daily-summary";
 
@@ -47,6 +51,7 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
 
         var before = State.Settings;
         State.Settings = settings;
+        Turn.Project(ProjectsModel, ProjectsScope, Turn.Now, new ProjectListItem(Key, settings.Name, settings.TicketPrefix, settings.TimeZone));
         if (before is not null && (before.Calendar != settings.Calendar || before.ServiceLevels != settings.ServiceLevels))
         {
             foreach (var ticket in State.OpenTickets)

@@ -80,3 +80,5 @@ public sealed record DailySummary(
     int Faults);
 
 public sealed record FaultRecord(string Id, string Cause, DateTimeOffset Start, DateTimeOffset? End, string RecordedBy);
+
+public sealed record ProjectListItem(string Id, string Name, string TicketPrefix, string TimeZone);

@@ -159,8 +159,8 @@ public sealed record SlaPolicy
             return;
         }
 
-        var ok = CheckDuration(problems, $"{path}.firstReply", budgets.FirstReply)
-            & CheckDuration(problems, $"{path}.target", budgets.Target)
+        CheckDuration(problems, $"{path}.firstReply", budgets.FirstReply);
+        var ok = CheckDuration(problems, $"{path}.target", budgets.Target)
             & CheckDuration(problems, $"{path}.deadline", budgets.Deadline);
         if (ok && budgets.Target is { } target && budgets.Deadline is { } deadline
             && target.ToWorkingTime(dayLength) > deadline.ToWorkingTime(dayLength))

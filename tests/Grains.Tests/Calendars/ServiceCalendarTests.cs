@@ -51,6 +51,14 @@ public sealed class ServiceCalendarTests
     }
 
     [Fact]
+    public void The_service_date_of_an_instant_is_its_date_in_the_project_time_zone()
+    {
+        Assert.Equal(new DateOnly(2026, 3, 3), Calendar.DateOf(Utc(2026, 3, 2, 16, 0)));
+        Assert.Equal(new DateOnly(2026, 3, 2), Calendar.DateOf(Utc(2026, 3, 2, 15, 59, 59)));
+        Assert.Equal(new DateOnly(2026, 3, 2), (Calendar with { TimeZone = "America/New_York" }).DateOf(Utc(2026, 3, 3, 4, 59)));
+    }
+
+    [Fact]
     public void Results_are_UTC_instants()
     {
         var result = Calendar.AddWorkingTime(Shanghai(2026, 3, 2, 9, 0), TimeSpan.FromHours(1));

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using HotlineGrains.Gateway.Tickets;
+using HotlineGrains.Grains.Calendars;
+using HotlineGrains.Grains.Projects;
+using HotlineGrains.Grains.Tickets;
+using HotlineGrains.Silo.Runtime;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace HotlineGrains.Gateway.Api;
+
+/// <summary>RFC 7807 answers. Every 4xx names what was wrong; nothing reaches the client as a bare 500.</summary>
+internal static class Problems
+{
+    public static IResult Invalid(string field, string message) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static IResult Invalid(IReadOnlyList<ValidationProblem> problems) =>
+        Invalid(problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
+
+    public static IResult Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: "See errors: each names a field and what is wrong with it.",
+            extensions: new Dictionary<string, object?> { ["field"] = errors.Keys.First() });
+
+    public static IResult NotFound(string what, string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found", detail: $"There is no {what.ToLowerInvariant()} '{id}'.");
+
+    public static IResult StepNotAllowed(StepNotAllowedException refused) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This step is not allowed now",
+            detail: refused.Message,
+            extensions: new Dictionary<string, object?>
+            {
+                ["status"] = refused.Status.ToString(),
+                ["step"] = TicketSteps.Name(refused.Step),
+                ["allowedSteps"] = refused.Allowed.Select(TicketSteps.Name).ToArray(),
+            });
+
+    public static IResult Stale(StaleTicketException stale) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The ticket has changed",
+            detail: stale.Message,
+            extensions: new Dictionary<string, object?> { ["field"] = "If-Match", ["currentETag"] = ETags.Of(stale.Actual) });
+
+    /// <summary>Maps what escapes an endpoint: request-reading errors to 400, domain refusals to 4xx, the rest to 500.</summary>
+    public sealed class Handler : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            IResult? result = exception switch
+            {
+                BadHttpRequestException { InnerException: JsonException json } => Invalid(ApiJson.FieldOf(json), JsonMessage(json)),
+                BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                    TypedResults.Problem(statusCode: 413, title: "The request body is too large"),
+                BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, title: "The request could not be read", detail: bad.Message),
+                JsonException json => Invalid(ApiJson.FieldOf(json), JsonMessage(json)),
+                StepNotAllowedException refused => StepNotAllowed(refused),
+                StaleTicketException stale => Stale(stale),
+                ProjectSettingsException settings => Invalid(settings.Problems),
+                GrainConflictException => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Too busy to apply the change", detail: "The item kept changing under this request; nothing was applied. Try again."),
+                _ => null,
+            };
+            if (result is null)
+            {
+                return false;
+            }
+
+            if (result is IStatusCodeHttpResult { StatusCode: 503 })
+            {
+                httpContext.Response.Headers.RetryAfter = "1";
+            }
+
+            await result.ExecuteAsync(httpContext);
+            return true;
+        }
+
+        private static string JsonMessage(JsonException json) => ApiJson.MessageOf(json);
+    }
+}

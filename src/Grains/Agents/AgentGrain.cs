@@ -1,0 +1,284 @@
+using HotlineGrains.Contracts;
+using HotlineGrains.Grains.Projects;
+using HotlineGrains.Grains.Tickets;
+using HotlineGrains.Silo;
+
+namespace HotlineGrains.Grains.Agents;
+
+/// <summary>
+/// A hotline agent (坐席): who they are, their presence and how long they have been in it, their
+/// delegate (代办人) and the tickets assigned to them. A break past the project's limit alerts the
+/// supervisor (seed 002); going on leave or off shift hands the open tickets to the delegate, so
+/// no ticket is lost (seed 000 §八.6).
+/// </summary>
+[GrainType("agent")]
+public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTicket>, IHandle<ReleaseTicket>
+{
+    /// <summary>
+    /// The live floor, one row per agent. A row has one scope, so an agent is listed under their
+    /// home project (the first in the profile); a supervisor of several projects queries all
+    /// their scopes, and the row carries every project the agent serves.
+    /// </summary>
+    public const string FloorModel = "agents";
+
+    public const string BreakWatchReminder = "break-watch";
+
+    /// <summary>The break limit when the home project is not configured (seed 002, SPEC §5).</summary>
+    public static readonly TimeSpan DefaultBreakLimit = TimeSpan.FromMinutes(15);
+
+    private const int PresenceLogKept = 200;
+    private const int HandOversKept = 200;
+
+    public bool IsRegistered => State.Profile is not null;
+
+    /// <summary>On leave or off shift: tickets reaching the agent should go to the delegate.</summary>
+    public bool IsAway => State.Presence is Presence.Leave or Presence.Offline;
+
+    public Presence Presence => State.Presence;
+
+    public IReadOnlyList<PresenceChange> PresenceLog => State.PresenceLog;
+
+    public IReadOnlyList<TicketHandOver> HandOvers => State.HandOvers;
+
+    /// <summary>The agent as seen at <paramref name="now"/>; null if not registered.</summary>
+    public AgentView? View(DateTimeOffset now) => State.Profile is null ? null : ViewAt(now);
+
+    /// <summary>Registers the agent, or replaces the profile of a registered one (presence and tickets stay).</summary>
+    public Task<AgentView> Register(AgentProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        if (profile.Validate() is { Count: > 0 } problems)
+        {
+            throw new AgentValidationException(problems);
+        }
+
+        if (State.Profile is null)
+        {
+            State.Presence = Presence.Offline;
+            State.PresenceSince = Turn.Now;
+        }
+
+        State.Profile = profile;
+        ProjectFloorRow();
+        return Task.FromResult(ViewAt(Turn.Now));
+    }
+
+    /// <summary>
+    /// Records a presence change and publishes it. Setting the presence the agent is already in
+    /// changes nothing: the time in state keeps running.
+    /// </summary>
+    public async Task<AgentView> SetPresence(Presence to, string actor)
+    {
+        var profile = RequireProfile();
+        if (!Enum.IsDefined(to))
+        {
+            throw new AgentValidationException([new("presence", $"One of {string.Join(", ", Enum.GetNames<Presence>())}.")]);
+        }
+
+        if (to == State.Presence)
+        {
+            return ViewAt(Turn.Now);
+        }
+
+        var from = State.Presence;
+        var since = State.PresenceSince;
+        State.Presence = to;
+        State.PresenceSince = Turn.Now;
+        State.PresenceLog.Add(new PresenceChange(from, to, Turn.Now, Turn.Now - since, actor));
+        Trim(State.PresenceLog, PresenceLogKept);
+        Turn.Publish(Stamp(new AgentPresenceChanged
+        {
+            AgentId = Key,
+            WorkNumber = profile.WorkNumber,
+            From = from.ToString(),
+            To = to.ToString(),
+            PreviousStateSince = since,
+        }, actor));
+
+        if (from == Presence.Break)
+        {
+            State.BreakWatch = null;
+            Turn.CancelReminder(BreakWatchReminder);
+        }
+
+        if (to == Presence.Break)
+        {
+            var limit = await BreakLimit(profile);
+            State.BreakWatch = new BreakWatch(Turn.Now, limit);
+            Turn.SetReminder(BreakWatchReminder, Turn.Now + limit);
+        }
+
+        // Without a delegate the tickets stay with the agent: the supervisor sees them on the
+        // floor (open tickets of an agent on leave) and reassigns them by hand.
+        if (IsAway && State.Delegate is { } delegateId)
+        {
+            HandOverAll(delegateId, HandOverReason(to, delegateId));
+        }
+
+        ProjectFloorRow();
+        return ViewAt(Turn.Now);
+    }
+
+    /// <summary>
+    /// Sets the delegate (代办人), or clears it with null. An agent already on leave or off shift
+    /// hands their open tickets over at once: that is what a supervisor setting a delegate for an
+    /// absent agent wants.
+    /// </summary>
+    public async Task<AgentView> SetDelegate(string? delegateAgentId, string actor)
+    {
+        RequireProfile();
+        var delegateId = string.IsNullOrEmpty(delegateAgentId) ? null : delegateAgentId;
+        if (delegateId is not null)
+        {
+            var problem = delegateId == Key ? "An agent cannot be their own delegate."
+                : string.IsNullOrWhiteSpace(delegateId) || delegateId.Length > 64 ? "1 to 64 characters."
+                : !await Turn.ReadAsync<AgentGrain, bool>(delegateId, a => a.IsRegistered) ? $"No agent '{delegateId}' is registered."
+                : null;
+            if (problem is not null)
+            {
+                throw new AgentValidationException([new("delegate", problem)]);
+            }
+        }
+
+        State.Delegate = delegateId;
+        State.DelegateSetBy = actor;
+        if (IsAway && delegateId is not null)
+        {
+            HandOverAll(delegateId, HandOverReason(State.Presence, delegateId));
+        }
+
+        ProjectFloorRow();
+        return ViewAt(Turn.Now);
+    }
+
+    public async Task Handle(TrackTicket message)
+    {
+        if (State.OpenTickets.TryGetValue(message.TicketId, out var number) && number == message.TicketNumber)
+        {
+            return;
+        }
+
+        // A ticket given to an agent who is away goes straight on to the delegate, unless the
+        // delegate is away too: passing it along a chain of absent agents (or round a pair who
+        // delegate to each other) would help no customer, so it stays here for the supervisor.
+        if (IsRegistered && IsAway && State.Delegate is { } delegateId
+            && !await Turn.ReadAsync<AgentGrain, bool>(delegateId, a => a.IsAway))
+        {
+            HandOver(message.TicketId, message.TicketNumber, delegateId, HandOverReason(State.Presence, delegateId));
+            State.OpenTickets.Remove(message.TicketId);
+        }
+        else
+        {
+            State.OpenTickets[message.TicketId] = message.TicketNumber;
+        }
+
+        ProjectFloorRow();
+    }
+
+    public Task Handle(ReleaseTicket message)
+    {
+        if (State.OpenTickets.Remove(message.TicketId))
+        {
+            ProjectFloorRow();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminder(ReminderTick tick)
+    {
+        // Only the break that armed the reminder counts: one that ended (and perhaps a new one
+        // that began) since has its own watch, or none.
+        if (tick.Name != BreakWatchReminder
+            || State.Profile is not { } profile
+            || State.Presence != Presence.Break
+            || State.BreakWatch is not { Alerted: false } watch
+            || watch.OnBreakSince != State.PresenceSince)
+        {
+            return Task.CompletedTask;
+        }
+
+        State.BreakWatch = watch with { Alerted = true };
+        Turn.Publish(Stamp(new AgentBreakLimitExceeded
+        {
+            AgentId = Key,
+            WorkNumber = profile.WorkNumber,
+            OnBreakSince = watch.OnBreakSince,
+            Limit = watch.Limit,
+        }, "system:break-watch"));
+        ProjectFloorRow();
+        return Task.CompletedTask;
+    }
+
+    private async Task<TimeSpan> BreakLimit(AgentProfile profile) =>
+        (await Turn.ReadAsync<ProjectGrain, ProjectSettings?>(profile.HomeProject, p => p.Settings))?.BreakLimit ?? DefaultBreakLimit;
+
+    private void HandOverAll(string delegateId, string reason)
+    {
+        foreach (var (ticketId, number) in State.OpenTickets)
+        {
+            HandOver(ticketId, number, delegateId, reason);
+        }
+
+        // The ticket decides: it moves to the delegate only if it is still open and still this
+        // agent's, and then tells the delegate (TrackTicket). Either way it is no longer ours.
+        State.OpenTickets.Clear();
+    }
+
+    private void HandOver(string ticketId, string number, string delegateId, string reason)
+    {
+        Turn.Send<TicketGrain>(ticketId, new HandOverTicket(Key, delegateId, reason));
+        State.HandOvers.Add(new TicketHandOver(ticketId, number, delegateId, Turn.Now, reason));
+        Trim(State.HandOvers, HandOversKept);
+    }
+
+    private static string HandOverReason(Presence presence, string delegateId) =>
+        $"{(presence == Presence.Leave ? "On leave" : "Off shift")}: handed over to the delegate (代办人) {delegateId}";
+
+    private void ProjectFloorRow()
+    {
+        if (State.Profile is not { } profile)
+        {
+            return;
+        }
+
+        Turn.Project(FloorModel, profile.HomeProject, State.PresenceSince, new AgentFloorRow(
+            Key, profile.WorkNumber, profile.Name, profile.Projects, profile.Departments,
+            State.Presence, State.PresenceSince, State.Delegate, State.OpenTickets.Count, OverBreakLimit));
+    }
+
+    private bool OverBreakLimit => State.Presence == Presence.Break && State.BreakWatch is { Alerted: true };
+
+    private AgentView ViewAt(DateTimeOffset now)
+    {
+        var profile = State.Profile!;
+        return new AgentView(
+            Key, profile.WorkNumber, profile.Name, profile.Projects, profile.Departments,
+            State.Presence, State.PresenceSince,
+            // A reader on a node whose clock lags must not see a negative time in state.
+            now > State.PresenceSince ? now - State.PresenceSince : TimeSpan.Zero,
+            State.Delegate,
+            [.. State.OpenTickets.Select(t => new AgentTicket(t.Key, t.Value)).OrderBy(t => t.TicketNumber, StringComparer.Ordinal)],
+            OverBreakLimit);
+    }
+
+    private TEvent Stamp<TEvent>(TEvent @event, string actor) where TEvent : FloorEvent =>
+        @event with
+        {
+            EventId = Guid.NewGuid(),
+            ProjectId = State.Profile!.HomeProject,
+            OccurredAt = Turn.Now,
+            Actor = actor,
+        };
+
+    private AgentProfile RequireProfile() =>
+        State.Profile ?? throw new KeyNotFoundException($"Agent {Key} is not registered.");
+
+    private static void Trim<T>(List<T> list, int kept)
+    {
+        if (list.Count > kept)
+        {
+            list.RemoveRange(0, list.Count - kept);
+        }
+    }
+}

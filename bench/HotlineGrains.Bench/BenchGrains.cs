@@ -36,7 +36,7 @@ public sealed class CounterBenchGrain(TurnCounter counter) : Grain<CounterBenchS
 /// <summary>When each measured reminder was due, and when its grain code first ran.</summary>
 public sealed class FiringLog
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> due = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset DueAt, string Set)> due = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> firstRun = new(StringComparer.Ordinal);
     private long runs;
     private long unexpected;
@@ -48,9 +48,11 @@ public sealed class FiringLog
 
     public int Fired => firstRun.Count;
 
+    public int FiredOf(string set) => firstRun.Keys.Count(k => due[k].Set == set);
+
     public static string Id(string grainKey, string reminder) => grainKey + "/" + reminder;
 
-    public void Expect(string grainKey, string reminder, DateTimeOffset dueAt) => due[Id(grainKey, reminder)] = dueAt;
+    public void Expect(string grainKey, string reminder, DateTimeOffset dueAt, string set) => due[Id(grainKey, reminder)] = (dueAt, set);
 
     public void Record(string grainKey, string reminder, DateTimeOffset ranAt)
     {
@@ -65,9 +67,9 @@ public sealed class FiringLog
         firstRun.TryAdd(id, ranAt);
     }
 
-    /// <summary>Lag (first run − due time) of every measured reminder that fired, in milliseconds.</summary>
-    public double[] LagsMilliseconds() =>
-        firstRun.Select(f => (f.Value - due[f.Key]).TotalMilliseconds).ToArray();
+    /// <summary>Lag (first run − due time) of every reminder of <paramref name="set"/> that fired, in milliseconds.</summary>
+    public double[] LagsMilliseconds(string set) =>
+        firstRun.Where(f => due[f.Key].Set == set).Select(f => (f.Value - due[f.Key].DueAt).TotalMilliseconds).ToArray();
 }
 
 public sealed class ReminderBenchState
@@ -110,10 +112,13 @@ public sealed class OutboxBenchState
 
 /// <summary>Publishes events through the transactional outbox.</summary>
 [GrainType("bench-outbox")]
-public sealed class OutboxBenchGrain : Grain<OutboxBenchState>
+public sealed class OutboxBenchGrain(TurnCounter counter) : Grain<OutboxBenchState>
 {
+    public long Published => State.Published;
+
     public Task Emit(int count)
     {
+        counter.CountRun();
         for (var i = 0; i < count; i++)
         {
             State.Published++;

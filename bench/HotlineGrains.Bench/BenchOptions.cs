@@ -8,7 +8,7 @@ internal sealed class BenchOptions
     public const string PostgresVariable = "HOTLINE_TEST_POSTGRES";
     public const string PgBinVariable = "HOTLINE_PG_BIN";
 
-    public static readonly string[] AllParts = ["turns", "pgbench", "reminders", "outbox"];
+    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "reminders", "outbox"];
 
     /// <summary>The arguments as given, for the "command used" line of the report.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -25,6 +25,12 @@ internal sealed class BenchOptions
 
     public IReadOnlyList<string> Modes { get; private set; } = ["Optimistic", "RowLock"];
 
+    /// <summary>
+    /// Modes measured on SQLite. Only Optimistic by default: SQLite has no row locks (RowLock there
+    /// just re-reads the state in every turn) and one process per file, so the choice is PostgreSQL's.
+    /// </summary>
+    public IReadOnlyList<string> SqliteModes { get; private set; } = ["Optimistic"];
+
     public HashSet<string> Parts { get; private set; } = new(AllParts, StringComparer.OrdinalIgnoreCase);
 
     public int PgbenchScale { get; private set; } = 10;
@@ -34,6 +40,9 @@ internal sealed class BenchOptions
     public int RemindersPerGrain { get; private set; } = 10;
 
     public int MeasuredReminders { get; private set; } = 2_000;
+
+    /// <summary>Reminders all due at one moment after the spread set, to see how fast a backlog goes.</summary>
+    public int BurstReminders { get; private set; } = 2_000;
 
     /// <summary>The first measured reminder is due this long after the measured set starts registering.</summary>
     public double ReminderLeadSeconds { get; private set; } = 10;
@@ -50,6 +59,13 @@ internal sealed class BenchOptions
 
     public int OutboxEvents { get; private set; } = 20_000;
 
+    /// <summary>Cores other processes may use during a measurement before it is taken again.</summary>
+    public double NoiseLimit { get; private set; } = 0.15;
+
+    public int Retries { get; private set; } = 1;
+
+    public double QuietWaitSeconds { get; private set; } = 30;
+
     public bool WriteDocs { get; private set; }
 
     public string? DocsPath { get; private set; }
@@ -63,6 +79,7 @@ internal sealed class BenchOptions
     public bool UsesPostgres =>
         (Parts.Contains("turns") && Providers.Contains("Postgres"))
         || Parts.Contains("pgbench")
+        || Parts.Contains("raw")
         || (Parts.Contains("reminders") && ReminderProviders.Contains("Postgres"))
         || (Parts.Contains("outbox") && Providers.Contains("Postgres"));
 
@@ -77,13 +94,16 @@ internal sealed class BenchOptions
           --callers 1,16,64        concurrent callers, each on its own grain [1,16,64]
           --contended N            callers on ONE grain for the contended cells [16]
           --providers Sqlite,Postgres   storage providers for turns and outbox [both]
-          --modes Optimistic,RowLock    Silo:Concurrency modes [both]
-          --only turns,pgbench,reminders,outbox   parts to run [all]
+          --modes Optimistic,RowLock    Silo:Concurrency modes on PostgreSQL [both]
+          --sqlite-modes MODES     Silo:Concurrency modes on SQLite [Optimistic]
+          --only turns,pgbench,raw,reminders,outbox   parts to run [all]
+                                   (raw: the SQL of a turn sent straight through Npgsql)
           --skip PARTS             parts not to run
           --pgbench-scale N        pgbench -i scale [10]
           --reminders N            reminders registered in total [100000]
           --reminders-per-grain N  reminders per grain [10]
-          --measured N             of those, due soon and measured [2000]
+          --measured N             of those, due soon (spread over a window) and measured [2000]
+          --burst N                of those, due all at one moment 3 s after the window [2000]
           --reminder-lead S        first measured reminder due S seconds after they are set [10]
           --reminder-spread S      measured reminders due evenly over S seconds [20]
           --reminder-drain S       wait at most S seconds after the last due time [30]
@@ -92,6 +112,10 @@ internal sealed class BenchOptions
           --outbox-events N        events relayed in the outbox test [20000]
           --postgres CONNSTR       admin connection string [$HOTLINE_TEST_POSTGRES]
           --pg-bin DIR             directory holding pgbench [$HOTLINE_PG_BIN or /usr/lib/postgresql/15/bin]
+          --noise-limit C          a cell during which other processes used more than C cores
+                                   (builds, tests, other databases) is measured again [0.15]
+          --retries N              extra attempts at such a cell; the least disturbed is kept [1]
+          --quiet-wait S           wait up to S s for the machine to be quiet before each cell [30]
           --write-docs             (re)write docs/benchmarks.md with the results
           --docs PATH              write the report there instead
         """;
@@ -139,12 +163,14 @@ internal sealed class BenchOptions
                 case "contended": options.ContendedCallers = Int(name, Value(), 0); break;
                 case "providers": options.Providers = ProviderList(Value()); break;
                 case "modes": options.Modes = ModeList(Value()); break;
+                case "sqlite-modes": options.SqliteModes = ModeList(Value()); break;
                 case "only": options.Parts = PartSet(Value()); break;
                 case "skip": options.Parts.ExceptWith(PartSet(Value())); break;
                 case "pgbench-scale": options.PgbenchScale = Int(name, Value(), 1); break;
                 case "reminders": options.Reminders = Int(name, Value(), 1); break;
                 case "reminders-per-grain": options.RemindersPerGrain = Int(name, Value(), 1); break;
                 case "measured": options.MeasuredReminders = Int(name, Value(), 1); break;
+                case "burst": options.BurstReminders = Int(name, Value(), 0); break;
                 case "reminder-lead": options.ReminderLeadSeconds = PositiveDouble(name, Value()); break;
                 case "reminder-spread": options.ReminderSpreadSeconds = NonNegativeDouble(name, Value()); break;
                 case "reminder-drain": options.ReminderDrainSeconds = NonNegativeDouble(name, Value()); break;
@@ -153,6 +179,9 @@ internal sealed class BenchOptions
                 case "outbox-events": options.OutboxEvents = Int(name, Value(), 1); break;
                 case "postgres": options.PostgresAdmin = Value(); break;
                 case "pg-bin": options.PgBin = Value(); break;
+                case "noise-limit": options.NoiseLimit = PositiveDouble(name, Value()); break;
+                case "retries": options.Retries = Int(name, Value(), 0); break;
+                case "quiet-wait": options.QuietWaitSeconds = NonNegativeDouble(name, Value()); break;
                 case "write-docs": options.WriteDocs = true; break;
                 case "docs": options.DocsPath = Value(); options.WriteDocs = true; break;
                 default: throw new ArgumentException($"Unknown option --{name}. Try --help.");
@@ -164,9 +193,9 @@ internal sealed class BenchOptions
             throw new ArgumentException("--measured cannot exceed --reminders.");
         }
 
-        if (options.MeasuredReminders > (options.Reminders + options.RemindersPerGrain - 1) / options.RemindersPerGrain)
+        if (options.MeasuredReminders + options.BurstReminders > (options.Reminders + options.RemindersPerGrain - 1) / options.RemindersPerGrain)
         {
-            throw new ArgumentException("--measured cannot exceed the number of reminder grains (--reminders / --reminders-per-grain): each measured reminder has a grain of its own.");
+            throw new ArgumentException("--measured + --burst cannot exceed the number of reminder grains (--reminders / --reminders-per-grain): each measured reminder has a grain of its own.");
         }
 
         return options;

@@ -26,6 +26,11 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         this.sqliteFile = sqliteFile;
     }
 
+    /// <summary>This run's PostgreSQL databases (their backends' CPU is ours, not a neighbour's).</summary>
+    public static ICollection<string> Ours => OursSet.Keys;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> OursSet = new(StringComparer.Ordinal);
+
     public string Provider { get; }
 
     public string ConnectionString { get; }
@@ -49,6 +54,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     public static async Task<string> CreatePostgresDatabaseAsync(string admin, string prefix)
     {
         var name = prefix + Guid.NewGuid().ToString("N")[..12];
+        OursSet[name] = true;
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"create database {name}", connection);
@@ -63,6 +69,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"drop database if exists {name} with (force)", connection);
         await command.ExecuteNonQueryAsync();
+        OursSet.TryRemove(name, out _);
     }
 
     /// <summary>Runs a scalar query straight on the database (outside the runtime), for sanity checks.</summary>

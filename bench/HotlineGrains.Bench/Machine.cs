@@ -17,7 +17,10 @@ internal sealed record Machine(
     string PostgreSql,
     string PostgreSqlSettings,
     string Pgbench,
-    string Sqlite)
+    string Sqlite,
+    string Disk,
+    double FsyncMicroseconds,
+    string Source)
 {
     public static async Task<Machine> DescribeAsync(BenchOptions options, PgBench? pgbench)
     {
@@ -62,6 +65,7 @@ internal sealed record Machine(
             }
         }
 
+        var (disk, fsync) = MeasureFsync();
         string sqlite;
         await using (var connection = new SqliteConnection("Data Source=:memory:"))
         {
@@ -81,7 +85,69 @@ internal sealed record Machine(
             postgres,
             settings,
             pgbench is null ? "not run" : await pgbench.VersionAsync(),
-            sqlite);
+            sqlite,
+            disk,
+            fsync,
+            await SourceAsync());
+    }
+
+    /// <summary>How long an 8 kB write + fsync takes in the temp directory (the same disk as the test databases here).</summary>
+    private static (string Text, double MedianMicroseconds) MeasureFsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "hotline-bench-fsync-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var buffer = new byte[8192];
+            var times = new List<long>();
+            using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            {
+                var until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency;
+                while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                {
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    file.Position = 0;
+                    file.Write(buffer);
+                    file.Flush(flushToDisk: true);
+                    times.Add(System.Diagnostics.Stopwatch.GetTimestamp() - started);
+                }
+            }
+
+            var p = Percentiles.FromTicks(times.ToArray());
+            return (string.Create(CultureInfo.InvariantCulture, $"8 kB write + fsync in {Path.GetTempPath()}: median {p.P50 * 1000:F0} µs, p99 {p.P99 * 1000:F0} µs ({p.Count} in 1 s)"), p.P50 * 1000);
+        }
+        catch (IOException exception)
+        {
+            return ("not measured: " + exception.Message, double.NaN);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The commit measured, and whether src/ had uncommitted changes (another engineer may be editing it).</summary>
+    private static async Task<string> SourceAsync()
+    {
+        try
+        {
+            var root = Report.RepositoryRoot();
+            var commit = (await GitAsync(root, "rev-parse --short HEAD")).Trim();
+            var dirty = (await GitAsync(root, "status --porcelain -- src")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+            return dirty == 0 ? $"commit {commit}, src/ clean" : $"commit {commit} with uncommitted changes in {dirty} src/ path(s)";
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return "unknown (" + exception.Message + ")";
+        }
+    }
+
+    private static async Task<string> GitAsync(string root, string arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("git", $"-C \"{root}\" {arguments}") { RedirectStandardOutput = true, UseShellExecute = false };
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("git did not start");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"git {arguments} exited with {process.ExitCode}");
     }
 
     private static string? ReadField(string path, string key, char separator = ':')

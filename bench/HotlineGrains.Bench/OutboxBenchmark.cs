@@ -23,7 +23,12 @@ internal sealed record OutboxResult(
 /// </summary>
 internal static class OutboxBenchmark
 {
+    /// <summary>Callers in the cells that measure turns publishing events while the relay runs (or not).</summary>
+    public const int LiveCallers = 16;
+
     private const int EventsPerTurn = 10;
+
+    public static double LiveSeconds(BenchOptions options) => Math.Max(3, options.Seconds / 2);
     private const int Grains = 200;
 
     public static async Task<OutboxResult> RunAsync(BenchOptions options, string provider)

@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace HotlineGrains.Bench;
 
-internal sealed record PgbenchResult(int Clients, int Threads, double Tps, double LatencyAverageMs, long Transactions, long Failed, string Command);
+internal sealed record PgbenchResult(int Clients, int Threads, double Tps, double LatencyAverageMs, long Transactions, long Failed, string Command, CpuUse Cpu);
 
 /// <summary>
 /// pgbench -N (the built-in "simple update": UPDATE pgbench_accounts, SELECT, INSERT history, five
@@ -78,7 +78,9 @@ internal sealed partial class PgBench : IAsyncDisposable
             await RunAsync(Args(warmupSeconds));
         }
 
+        var sample = Noise.Start();
         var (command, output) = await RunAsync(Args(seconds));
+        var cpu = await Noise.StopAsync(sample);
         return new PgbenchResult(
             clients,
             (int)Number(ThreadsPattern(), output, "number of threads"),
@@ -86,7 +88,8 @@ internal sealed partial class PgBench : IAsyncDisposable
             Number(LatencyPattern(), output, "latency average"),
             (long)Number(ProcessedPattern(), output, "number of transactions actually processed"),
             FailedPattern().Match(output) is { Success: true } failed ? long.Parse(failed.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
-            command);
+            command,
+            cpu);
     }
 
     /// <summary>Runs pgbench on the scratch database; returns the command line (password not shown: it is in PGPASSWORD) and the output.</summary>
@@ -114,7 +117,7 @@ internal sealed partial class PgBench : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         var output = await stdout + await stderr;
-        var command = "pgbench " + string.Join(' ', info.ArgumentList.Skip(1 + 0).Select(a => a == database ? "<db>" : a));
+        var command = "pgbench " + string.Join(' ', info.ArgumentList.Select(a => a == database ? "<db>" : a));
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{command} exited with {process.ExitCode}:\n{output}");

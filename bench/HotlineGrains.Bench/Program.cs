@@ -30,6 +30,11 @@ if (options.UsesPostgres && options.PostgresAdmin is null)
 Progress.Say("WARNING: this is a Debug build; measure with -c Release.");
 #endif
 
+Noise.Monitor = new CpuMonitor(options.PostgresAdmin);
+Noise.Limit = options.NoiseLimit;
+Noise.Retries = options.Retries;
+Noise.QuietWait = TimeSpan.FromSeconds(options.QuietWaitSeconds);
+
 var clock = Stopwatch.StartNew();
 var startedAt = DateTimeOffset.Now;
 var results = new Results();
@@ -38,7 +43,7 @@ try
 {
     if (options.Parts.Contains("turns") && options.Providers.Contains("Sqlite"))
     {
-        foreach (var mode in options.Modes)
+        foreach (var mode in options.SqliteModes)
         {
             foreach (var callers in options.Callers)
             {
@@ -76,14 +81,32 @@ try
         {
             try
             {
-                var measured = await pgbench.MeasureAsync(callers, options.Seconds, options.WarmupSeconds);
+                var measured = await Noise.MeasureAsync(
+                    () => pgbench.MeasureAsync(callers, options.Seconds, options.WarmupSeconds), p => p.Cpu, $"pgbench -c {callers}");
                 results.Pgbench.Add(measured);
-                Progress.Say($"pgbench -N -c {callers}: {measured.Tps:F0} tps, latency avg {measured.LatencyAverageMs:F2} ms");
+                Progress.Say($"pgbench -N -c {callers}: {measured.Tps:F0} tps, latency avg {measured.LatencyAverageMs:F2} ms, " +
+                    $"CPU cores self/pg/other {measured.Cpu.Self:F2}/{measured.Cpu.Postgres:F2}/{measured.Cpu.Other:F2}");
             }
             catch (InvalidOperationException exception)
             {
                 results.Failures.Add($"pgbench -c {callers}: {exception.Message}");
                 Progress.Say("pgbench failed: " + exception.Message);
+            }
+        }
+
+        if (options.Parts.Contains("raw"))
+        {
+            try
+            {
+                var raw = await Noise.MeasureAsync(() => RawBaseline.RunAsync(options, callers), r => r.Cpu, $"raw SQL {callers}");
+                results.Raw.Add(raw);
+                Progress.Say($"raw Npgsql turn SQL, {callers} clients: {raw.PerSecond:F0} tx/s, p50 {raw.Latency.P50:F2} ms, p99 {raw.Latency.P99:F2} ms, " +
+                    $"CPU cores self/pg/other {raw.Cpu.Self:F2}/{raw.Cpu.Postgres:F2}/{raw.Cpu.Other:F2}");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                results.Failures.Add($"raw SQL {callers}: {exception.GetType().Name}: {exception.Message}");
+                Progress.Say($"raw SQL {callers} failed: {exception}");
             }
         }
 
@@ -111,13 +134,15 @@ try
     {
         foreach (var provider in options.ReminderProviders)
         {
-            Progress.Say($"{provider}: registering {options.Reminders:N0} reminders, {options.MeasuredReminders:N0} measured");
+            Progress.Say($"{provider}: registering {options.Reminders:N0} reminders, {options.MeasuredReminders:N0} + {options.BurstReminders:N0} measured");
             try
             {
                 var reminders = await ReminderBenchmark.RunAsync(options, provider);
                 results.Reminders.Add(reminders);
-                Progress.Say($"{provider}: registered in {reminders.RegisterSeconds:F1} s; fired {reminders.Fired}/{reminders.Measured}, " +
-                    $"lag p50 {reminders.Lag.P50:F0} ms, p99 {reminders.Lag.P99:F0} ms, max {reminders.Lag.Max:F0} ms");
+                Progress.Say($"{provider}: registered in {reminders.RegisterSeconds:F1} s; spread set fired {reminders.Spread.Fired}/{reminders.Spread.Count}, " +
+                    $"lag p50 {reminders.Spread.Lag.P50:F0} ms, p99 {reminders.Spread.Lag.P99:F0} ms, max {reminders.Spread.Lag.Max:F0} ms" +
+                    (reminders.Burst is { } b ? $"; burst fired {b.Fired}/{b.Count}, lag p50 {b.Lag.P50:F0} ms, p99 {b.Lag.P99:F0} ms, max {b.Lag.Max:F0} ms" : string.Empty) +
+                    $"; CPU other {reminders.Cpu.Other:F2}");
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -137,6 +162,16 @@ try
                 var outbox = await OutboxBenchmark.RunAsync(options, provider);
                 results.Outbox.Add(outbox);
                 Progress.Say($"{provider}: relayed {outbox.Received}/{outbox.Events} in {outbox.DrainSeconds:F1} s ({outbox.EventsPerSecond:F0} events/s)");
+                foreach (var relay in new[] { false, true })
+                {
+                    var live = await Noise.MeasureAsync(
+                        () => TurnBenchmark.RunAsync(options, provider, "Optimistic", TurnScenario.Distinct, OutboxBenchmark.LiveCallers, TurnWork.CounterAndEvent, relay, OutboxBenchmark.LiveSeconds(options)),
+                        r => r.Cpu,
+                        $"{provider} turns with events, relay {(relay ? "on" : "off")}");
+                    results.Live.Add(live);
+                    Progress.Say($"{provider}: turns publishing an event, relay {(relay ? "on " : "off")}: {live.TurnsPerSecond:F0} turns/s, p50 {live.Latency.P50:F2} ms, " +
+                        $"p99 {live.Latency.P99:F2} ms, max {live.Latency.Max:F2} ms, errors {live.Errors}, outbox backlog at the end {live.Backlog}");
+                }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {

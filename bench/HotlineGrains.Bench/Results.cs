@@ -11,9 +11,14 @@ internal sealed class Results
 
     public double PgbenchInitSeconds { get; set; }
 
+    public List<RawResult> Raw { get; } = [];
+
     public List<ReminderResult> Reminders { get; } = [];
 
     public List<OutboxResult> Outbox { get; } = [];
+
+    /// <summary>Turns that publish an event, with the relay off and on.</summary>
+    public List<TurnResult> Live { get; } = [];
 
     /// <summary>Parts that failed, with why; the rest of the run goes on.</summary>
     public List<string> Failures { get; } = [];
@@ -22,4 +27,6 @@ internal sealed class Results
         Turns.FirstOrDefault(t => t.Provider == provider && t.Mode == mode && t.Scenario == scenario && t.Callers == callers);
 
     public PgbenchResult? PgbenchAt(int clients) => Pgbench.FirstOrDefault(p => p.Clients == clients);
+
+    public RawResult? RawAt(int clients) => Raw.FirstOrDefault(r => r.Clients == clients);
 }

@@ -17,6 +17,16 @@ internal enum TurnScenario
     OneGrainTwoNodes,
 }
 
+/// <summary>What one turn does.</summary>
+internal enum TurnWork
+{
+    /// <summary>Increments a counter: a state write.</summary>
+    Counter,
+
+    /// <summary>Increments a counter and publishes one event: a state write and an outbox row.</summary>
+    CounterAndEvent,
+}
+
 internal sealed record TurnResult(
     string Provider,
     string Mode,
@@ -29,7 +39,11 @@ internal sealed record TurnResult(
     double RunsPerTurn,
     bool Consistent,
     string? FirstError,
-    long[] PerSecond)
+    long[] PerSecond,
+    CpuUse Cpu,
+    TurnWork Work = TurnWork.Counter,
+    bool Relay = false,
+    long Backlog = 0)
 {
     /// <summary>The slowest and fastest whole second of the measured window, in turns.</summary>
     public (long Min, long Max) SecondRange => PerSecond.Length == 0 ? (0, 0) : (PerSecond.Min(), PerSecond.Max());
@@ -53,7 +67,15 @@ internal sealed record TurnResult(
 /// </summary>
 internal static class TurnBenchmark
 {
-    public static async Task<TurnResult> RunAsync(BenchOptions options, string provider, string mode, TurnScenario scenario, int callers)
+    public static async Task<TurnResult> RunAsync(
+        BenchOptions options,
+        string provider,
+        string mode,
+        TurnScenario scenario,
+        int callers,
+        TurnWork work = TurnWork.Counter,
+        bool relay = false,
+        double? seconds = null)
     {
         await using var database = await ScratchDatabase.CreateAsync(provider, options.PostgresAdmin);
         var nodes = scenario == TurnScenario.OneGrainTwoNodes ? 2 : 1;
@@ -62,24 +84,29 @@ internal static class TurnBenchmark
         {
             for (var n = 0; n < nodes; n++)
             {
-                hosts.Add(await BenchSilo.StartAsync(BenchSilo.Settings(database, mode)));
+                hosts.Add(await BenchSilo.StartAsync(BenchSilo.Settings(database, mode, outbox: relay)));
             }
 
             var plan = Enumerable.Range(0, callers)
-                .Select(i => (Client: hosts[i % nodes].Grains(), Key: scenario == TurnScenario.Distinct ? $"k{i:D3}" : "hot"))
+                .Select(i => (Client: hosts[i % nodes].Grains(), Key: scenario == TurnScenario.Distinct ? $"k{i:D3}" : "hot", Work: work))
                 .ToArray();
 
             var warm = options.WarmupSeconds > 0
                 ? await LoadAsync(plan, TimeSpan.FromSeconds(options.WarmupSeconds), record: false)
                 : new LoadResult(0, 0, 0, [], null, []);
             var runsBefore = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
-            var measured = await LoadAsync(plan, TimeSpan.FromSeconds(options.Seconds), record: true);
+            var sample = Noise.Start();
+            var measured = await LoadAsync(plan, TimeSpan.FromSeconds(seconds ?? options.Seconds), record: true);
+            var cpu = await Noise.StopAsync(sample);
             var runsAfter = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
+            var backlog = work == TurnWork.CounterAndEvent ? await database.CountAsync("select count(*) from outbox") : 0;
 
             long stored = 0;
             foreach (var key in plan.Select(p => p.Key).Distinct())
             {
-                stored += await hosts[0].Grains().ReadAsync<CounterBenchGrain, long>(key, g => g.Value);
+                stored += work == TurnWork.Counter
+                    ? await hosts[0].Grains().ReadAsync<CounterBenchGrain, long>(key, g => g.Value)
+                    : await hosts[0].Grains().ReadAsync<OutboxBenchGrain, long>(key, g => g.Published);
             }
 
             return new TurnResult(
@@ -94,7 +121,11 @@ internal static class TurnBenchmark
                 measured.Turns == 0 ? double.NaN : (double)(runsAfter - runsBefore) / measured.Turns,
                 stored == warm.Turns + measured.Turns,
                 Describe(measured.FirstError ?? warm.FirstError),
-                measured.PerSecond);
+                measured.PerSecond,
+                cpu,
+                work,
+                relay,
+                backlog);
         }
         finally
         {
@@ -112,12 +143,12 @@ internal static class TurnBenchmark
 
     private sealed record CallerResult(long Turns, long Errors, List<long>? Latencies, Exception? FirstError);
 
-    private static async Task<LoadResult> LoadAsync((IGrainClient Client, string Key)[] plan, TimeSpan duration, bool record)
+    private static async Task<LoadResult> LoadAsync((IGrainClient Client, string Key, TurnWork Work)[] plan, TimeSpan duration, bool record)
     {
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var perSecond = new long[(int)Math.Ceiling(duration.TotalSeconds) + 2];
-        var callers = plan.Select(p => Task.Run(() => CallerAsync(p.Client, p.Key, start, end, perSecond, record))).ToArray();
+        var callers = plan.Select(p => Task.Run(() => CallerAsync(p.Client, p.Key, p.Work, start, end, perSecond, record))).ToArray();
         var results = await Task.WhenAll(callers);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return new LoadResult(
@@ -129,7 +160,7 @@ internal static class TurnBenchmark
             perSecond[..(int)Math.Floor(duration.TotalSeconds)]);
     }
 
-    private static async Task<CallerResult> CallerAsync(IGrainClient client, string key, long start, long end, long[] perSecond, bool record)
+    private static async Task<CallerResult> CallerAsync(IGrainClient client, string key, TurnWork work, long start, long end, long[] perSecond, bool record)
     {
         var latencies = record ? new List<long>(16_384) : null;
         long turns = 0;
@@ -140,7 +171,15 @@ internal static class TurnBenchmark
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await client.CallAsync<CounterBenchGrain, long>(key, static g => g.Increment());
+                if (work == TurnWork.Counter)
+                {
+                    await client.CallAsync<CounterBenchGrain, long>(key, static g => g.Increment());
+                }
+                else
+                {
+                    await client.CallAsync<OutboxBenchGrain>(key, static g => g.Emit(1));
+                }
+
                 var finished = Stopwatch.GetTimestamp();
                 latencies?.Add(finished - started);
                 Interlocked.Increment(ref perSecond[Math.Min(perSecond.Length - 1, (finished - start) / Stopwatch.Frequency)]);

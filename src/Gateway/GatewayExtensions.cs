@@ -1,4 +1,6 @@
+using HotlineGrains.Gateway.Agents;
 using HotlineGrains.Gateway.Api;
+using HotlineGrains.Gateway.Customers;
 using HotlineGrains.Gateway.Demo;
 using HotlineGrains.Gateway.Health;
 using HotlineGrains.Gateway.Projects;
@@ -30,6 +32,10 @@ public static class GatewayExtensions
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {
             builder.Services.AddHostedService<DemoDataSeeder>();
+            if (builder.Configuration.GetValue($"{DemoOptions.Section}:{nameof(DemoOptions.Floor)}", defaultValue: true))
+            {
+                builder.Services.AddHostedService<DemoFloorSeeder>();
+            }
         }
 
         return builder;
@@ -46,7 +52,7 @@ public static class GatewayExtensions
             options.SwaggerEndpoint("/openapi/v1.json", "HotlineGrains API");
             options.RoutePrefix = "swagger";
         });
-        app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints();
+        app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints();
         return app;
     }
 }

@@ -1,6 +1,9 @@
+using HotlineGrains.Silo.Outbox;
 using HotlineGrains.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HotlineGrains.Gateway.Tests;
 
@@ -11,6 +14,15 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
     private PostgresDatabase? postgres;
 
     public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>Seed the demo floor (agents, customers, tickets) too; off so tests see only their own tickets.</summary>
+    public bool DemoFloor { get; set; }
+
+    /// <summary>When set, the gateway's clock: tests move time instead of waiting for it.</summary>
+    public ManualClock? Clock { get; set; }
+
+    /// <summary>Every event the outbox relay put on the bus, in order.</summary>
+    public PublishedEvents Published { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -26,6 +38,21 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Storage:Provider", Provider);
         builder.UseSetting("Storage:ConnectionString", postgres?.ConnectionString ?? $"Data Source={Path.Combine(directory, "hotline.db")}");
         builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:Floor", DemoFloor ? "true" : "false");
+        builder.UseSetting("Reminders:PollInterval", "00:00:01");
+        builder.ConfigureTestServices(services =>
+        {
+            if (Clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
+
+            // Record what leaves through the outbox, then hand it on to the real bus.
+            var bus = services.Last(d => d.ServiceType == typeof(IEventPublisher));
+            services.Remove(bus);
+            services.AddSingleton<IEventPublisher>(provider =>
+                new RecordingPublisher((IEventPublisher)ActivatorUtilities.CreateInstance(provider, bus.ImplementationType!), Published));
+        });
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -47,4 +74,27 @@ public sealed class PostgresGatewayFactory : IAsyncLifetime
     public Task InitializeAsync() => ((IAsyncLifetime)Factory).InitializeAsync();
 
     public Task DisposeAsync() => ((IAsyncLifetime)Factory).DisposeAsync();
+}
+
+/// <summary>The events published so far, in the order they left the outbox.</summary>
+public sealed class PublishedEvents
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Guid MessageId, object Event)> events = new();
+
+    public IReadOnlyList<object> All => events.Select(e => e.Event).ToList();
+
+    public IReadOnlyList<(Guid MessageId, object Event)> WithIds => events.ToList();
+
+    public void Add(Guid messageId, object @event) => events.Enqueue((messageId, @event));
+
+    public IReadOnlyList<T> Of<T>() => All.OfType<T>().ToList();
+}
+
+internal sealed class RecordingPublisher(IEventPublisher inner, PublishedEvents published) : IEventPublisher
+{
+    public async Task PublishAsync(object @event, Type eventType, Guid messageId, CancellationToken cancellationToken)
+    {
+        await inner.PublishAsync(@event, eventType, messageId, cancellationToken);
+        published.Add(messageId, @event);
+    }
 }

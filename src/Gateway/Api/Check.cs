@@ -30,9 +30,9 @@ internal sealed partial class Check
         return this;
     }
 
-    public Check Phone(string field, string? value)
+    public Check Phone(string field, string? value, bool required = true)
     {
-        if (value is null || !PhonePattern().IsMatch(value))
+        if (value is null ? required : !PhonePattern().IsMatch(value))
         {
             Add(field, "A phone number: digits, optionally a leading + and dashes or spaces, 5 to 20 digits.");
         }

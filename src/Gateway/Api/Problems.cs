@@ -1,6 +1,8 @@
 using System.Text.Json;
 using HotlineGrains.Gateway.Tickets;
+using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Calendars;
+using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Silo.Runtime;
@@ -54,6 +56,8 @@ internal static class Problems
                 StepNotAllowedException refused => StepNotAllowed(refused),
                 StaleTicketException stale => Stale(stale),
                 ProjectSettingsException settings => Invalid(settings.Problems),
+                AgentValidationException agent => Invalid(agent.Problems),
+                CustomerValidationException customer => Invalid(customer.Problems),
                 GrainConflictException => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
                     title: "Too busy to apply the change", detail: "The item kept changing under this request; nothing was applied. Try again."),
                 _ => null,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HotlineGrains.Grains.Calendars;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -25,5 +26,14 @@ internal static class RequestBody
         {
             return (null, Problems.Invalid(ApiJson.FieldOf(json), ApiJson.MessageOf(json)));
         }
+    }
+
+    /// <summary>Reads the body, then checks it with <paramref name="validate"/>: a 400 lists every field that is wrong.</summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadValidAsync<T>(HttpContext context, Func<T, IReadOnlyList<ValidationProblem>> validate) where T : class
+    {
+        var (value, problem) = await ReadAsync<T>(context);
+        return problem is not null ? (null, problem)
+            : validate(value!) is { Count: > 0 } problems ? (null, Problems.Invalid(problems))
+            : (value, null);
     }
 }

@@ -5,5 +5,9 @@ public sealed class DemoOptions
 {
     public const string Section = "Demo";
 
+    /// <summary>Seed the three projects of the seed regulation.</summary>
     public bool Enabled { get; set; }
+
+    /// <summary>With <see cref="Enabled"/>: also agents, customers and tickets in several states, so the floor is alive.</summary>
+    public bool Floor { get; set; } = true;
 }

@@ -48,23 +48,13 @@ internal static class ProjectEndpoints
 
     private static async Task<IResult> Put(string projectId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
     {
-        if (ProjectKeys.Invalid(projectId) is { } badId)
+        if (Keys.Invalid("projectId", projectId) is { } badId)
         {
             return badId;
         }
 
-        var (settings, problem) = await RequestBody.ReadAsync<ProjectSettings>(http);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (settings!.Validate() is { Count: > 0 } problems)
-        {
-            return Problems.Invalid(problems);
-        }
-
-        return TypedResults.Ok(await grains.CallAsync<ProjectGrain, ProjectSettings>(projectId, p => p.Configure(settings), cancellationToken));
+        var (settings, problem) = await RequestBody.ReadValidAsync<ProjectSettings>(http, s => s.Validate());
+        return problem ?? TypedResults.Ok(await grains.CallAsync<ProjectGrain, ProjectSettings>(projectId, p => p.Configure(settings!), cancellationToken));
     }
 
     private static async Task<IResult> DailySummary(string projectId, string? date, IGrainClient grains, CancellationToken cancellationToken)
@@ -166,7 +156,7 @@ internal static class ProjectEndpoints
 
     internal static async Task<(ProjectSettings? Settings, IResult? Problem)> Find(string projectId, IGrainClient grains, CancellationToken cancellationToken)
     {
-        if (ProjectKeys.Invalid(projectId) is { } badId)
+        if (Keys.Invalid("projectId", projectId) is { } badId)
         {
             return (null, badId);
         }

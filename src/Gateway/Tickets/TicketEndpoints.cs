@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Projects;
+using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
 using HotlineGrains.Grains.Tickets;
@@ -37,7 +38,7 @@ internal static class TicketEndpoints
 
     private static async Task<IResult> Receive(string projectId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (ProjectKeys.Invalid(projectId) is { } badId)
+        if (Keys.Invalid("projectId", projectId) is { } badId)
         {
             return badId;
         }
@@ -61,6 +62,14 @@ internal static class TicketEndpoints
         }
 
         var check = request!.Validate(settings, time.GetUtcNow());
+        if (request.CustomerId is { } customerId && !check.Failed)
+        {
+            var customer = Keys.IsValid(customerId)
+                ? await grains.ReadAsync<CustomerGrain, CustomerView?>(customerId, c => c.View(), cancellationToken)
+                : null;
+            check.That(customer?.ProjectId == projectId, "customerId", "No customer with this id in this project.");
+        }
+
         if (check.Failed)
         {
             return check.Problem();
@@ -289,7 +298,7 @@ internal static class TicketEndpoints
 
     private static async Task<IResult> Register(string projectId, HttpContext http, IGrainClient grains, IReadModels readModels, CancellationToken cancellationToken)
     {
-        if (ProjectKeys.Invalid(projectId) is { } badId)
+        if (Keys.Invalid("projectId", projectId) is { } badId)
         {
             return badId;
         }

@@ -21,7 +21,8 @@ public sealed record IntakeRequest(
     DateTimeOffset? ReceivedAt = null,
     bool AnsweredOnCall = false,
     bool AnswerIsDifficult = false,
-    string? Honorific = null)
+    string? Honorific = null,
+    string? CustomerId = null)
 {
     public const int MaxContent = 2000;
 
@@ -40,7 +41,7 @@ public sealed record IntakeRequest(
 
     public TicketIntake ToIntake(string projectId) =>
         new(projectId, Kind, Channel, CustomerName.Trim(), UnitNumber.Trim(), ContactPhone.Trim(), Content.Trim(), Category, Severity, Urgent,
-            ReceivingAgent.Trim(), Department, ReceivedAt?.ToUniversalTime(), AnsweredOnCall, AnswerIsDifficult, Honorific);
+            ReceivingAgent.Trim(), Department, ReceivedAt?.ToUniversalTime(), AnsweredOnCall, AnswerIsDifficult, Honorific, CustomerId);
 }
 
 public sealed record DepartmentRequest(string Department);

@@ -59,7 +59,7 @@ public sealed record TicketView(
         return new TicketView(
             id, state.Number, intake.ProjectId, ETags.Of(version), state.Status, state.Kind, state.Severity, state.Urgent,
             intake.Channel, intake.Category,
-            new CustomerOnTicket(intake.CustomerName, intake.Honorific, intake.UnitNumber, intake.ContactPhone),
+            new CustomerOnTicket(intake.CustomerId, intake.CustomerName, intake.Honorific, intake.UnitNumber, intake.ContactPhone),
             intake.Content, state.Agent, state.Department, state.EscalationLevel, state.ReceivedAt,
             state.Verification, state.Handling, state.Notification, state.Callbacks, state.NextCallback, state.SignOff,
             state.Pauses, state.Replies, state.AnswerDueAt, state.CustomerUpdateDueSince, state.Resolution, state.ClosedAt,
@@ -69,7 +69,8 @@ public sealed record TicketView(
     }
 }
 
-public sealed record CustomerOnTicket(string Name, string? Honorific, string UnitNumber, string ContactPhone);
+/// <param name="Id">The customer record the ticket is filed under, when the agent picked one.</param>
+public sealed record CustomerOnTicket(string? Id, string Name, string? Honorific, string UnitNumber, string ContactPhone);
 
 /// <summary>One SLA clock: when it is due, how it stands, and the working time left (negative when overdue).</summary>
 public sealed record ClockView(

@@ -1,4 +1,6 @@
 using HotlineGrains.Contracts;
+using HotlineGrains.Grains.Agents;
+using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
 using HotlineGrains.Silo;
@@ -95,6 +97,17 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
                 State.AnswerDueAt = promise.AnswerDue;
                 State.NextCallback = new ScheduledCallback(promise.InterimCallbackDue, 1, CallbackPurpose.Interim);
                 break;
+        }
+
+        if (intake.CustomerId is { } customerId)
+        {
+            Turn.Send<CustomerGrain>(customerId, new RecordCustomerTicket(Key, State.Number, State.Kind.ToString(), State.ReceivedAt));
+        }
+
+        // A ticket closed on the call never reaches the agent's open list.
+        if (TicketWorkflow.IsOpen(State.Status) && State.Agent is { } agent)
+        {
+            Turn.Send<AgentGrain>(agent, new TrackTicket(Key, State.Number));
         }
 
         Replan(settings);
@@ -345,6 +358,11 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
         State.ClosedAt = Turn.Now;
         State.Resolution = resolution;
         State.NextCallback = null;
+        if (State.Agent is { } agent)
+        {
+            Turn.Send<AgentGrain>(agent, new ReleaseTicket(Key));
+        }
+
         MoveTo(TicketStatus.Closed, actor, "Closed", resolution);
         Publish(new TicketClosed { Resolution = resolution }, actor);
     }
@@ -362,6 +380,17 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
         var fromDepartment = State.Department;
         State.Agent = toAgent ?? State.Agent;
         State.Department = toDepartment ?? State.Department;
+        if (fromAgent != State.Agent)
+        {
+            // The agents' open lists follow the ticket.
+            if (fromAgent is not null)
+            {
+                Turn.Send<AgentGrain>(fromAgent, new ReleaseTicket(Key));
+            }
+
+            Turn.Send<AgentGrain>(State.Agent!, new TrackTicket(Key, State.Number!));
+        }
+
         Record(actor, "Reassigned", $"{fromAgent}/{fromDepartment} → {State.Agent}/{State.Department}: {reason}");
         Publish(new TicketReassigned { FromAgent = fromAgent, ToAgent = State.Agent, FromDepartment = fromDepartment, ToDepartment = State.Department, Reason = reason }, actor);
     }

@@ -79,7 +79,8 @@ public sealed record TicketIntake(
     DateTimeOffset? ReceivedAt,
     bool AnsweredOnCall,
     bool AnswerIsDifficult,
-    string? Honorific);
+    string? Honorific,
+    string? CustomerId = null);
 
 public sealed record Verification(bool Founded, string Findings, string By, DateTimeOffset At);
 

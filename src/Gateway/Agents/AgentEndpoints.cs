@@ -1,0 +1,139 @@
+using HotlineGrains.Gateway.Api;
+using HotlineGrains.Gateway.Projects;
+using HotlineGrains.Grains.Agents;
+using HotlineGrains.Grains.Projects;
+using HotlineGrains.Silo;
+
+namespace HotlineGrains.Gateway.Agents;
+
+internal static class AgentEndpoints
+{
+    /// <summary>A hotline has tens of agents per project, not thousands: the floor is read in one page.</summary>
+    private const int FloorLimit = 1000;
+
+    public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/projects/{projectId}/agents", Floor)
+            .WithSummary("The agents serving a project with their presence, time in state, delegate, open tickets and break alert.")
+            .Produces<IReadOnlyList<AgentView>>().ProducesProblem(404);
+        api.MapGet("/agents/{agentId}", Get)
+            .WithSummary("An agent with presence, time in state, delegate and open tickets.")
+            .Produces<AgentView>().ProducesProblem(404);
+        api.MapPut("/agents/{agentId}", Register)
+            .WithSummary("Registers an agent or replaces the profile (work number, name, projects, departments); presence and tickets stay.")
+            .Accepts<AgentProfile>("application/json").Produces<AgentView>().ProducesValidationProblem();
+        api.MapPut("/agents/{agentId}/presence", SetPresence)
+            .WithSummary("Sets the agent's presence (Offline, Available, OnCall, WrapUp, Break, Leave). Leave or Offline hands open tickets to the delegate.")
+            .Accepts<PresenceRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404);
+        api.MapPut("/agents/{agentId}/delegate", SetDelegate)
+            .WithSummary("Sets the agent's delegate (代办人), or clears it with null. An agent already away hands open tickets over at once.")
+            .Accepts<DelegateRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404);
+        return api;
+    }
+
+    private static async Task<IResult> Floor(string projectId, IGrainClient grains, IReadModels readModels, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await ProjectEndpoints.Find(projectId, grains, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        // A floor row sits under the agent's home project; agents who also serve this project
+        // live under other homes, so every project's rows are read and those serving this one kept.
+        var projects = await readModels.QueryAsync<ProjectListItem>(
+            new ReadModelQuery(ProjectGrain.ProjectsModel, [ProjectGrain.ProjectsScope]) { Limit = FloorLimit }, cancellationToken);
+        var rows = await readModels.QueryAsync<AgentFloorRow>(
+            new ReadModelQuery(AgentGrain.FloorModel, [.. projects.Items.Select(p => p.Id)]) { Limit = FloorLimit }, cancellationToken);
+        var serving = rows.Items.Where(r => r.Projects.Contains(projectId)).Select(r => r.Id).ToList();
+        var now = time.GetUtcNow();
+        var views = new List<AgentView>(serving.Count);
+        foreach (var id in serving)
+        {
+            if (await grains.ReadAsync<AgentGrain, AgentView?>(id, a => a.View(now), cancellationToken) is { } view)
+            {
+                views.Add(view);
+            }
+        }
+
+        return TypedResults.Ok(views.OrderBy(v => v.WorkNumber, StringComparer.Ordinal).ToList());
+    }
+
+    private static async Task<IResult> Get(string agentId, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (view, problem) = await Find(agentId, grains, time, cancellationToken);
+        return problem ?? TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> Register(string agentId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        if (Keys.Invalid("agentId", agentId) is { } badId)
+        {
+            return badId;
+        }
+
+        var (profile, problem) = await RequestBody.ReadValidAsync<AgentProfile>(http, p => p.Validate());
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var check = new Check();
+        for (var i = 0; i < profile!.Projects.Count; i++)
+        {
+            var exists = Keys.IsValid(profile.Projects[i])
+                && await grains.ReadAsync<ProjectGrain, bool>(profile.Projects[i], p => p.Settings is not null, cancellationToken);
+            check.That(exists, $"projects[{i}]", $"No project '{profile.Projects[i]}'.");
+        }
+
+        if (check.Failed)
+        {
+            return check.Problem();
+        }
+
+        return TypedResults.Ok(await grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.Register(profile), cancellationToken));
+    }
+
+    private static async Task<IResult> SetPresence(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await Find(agentId, grains, time, cancellationToken);
+        var (request, bad) = problem is null ? await RequestBody.ReadAsync<PresenceRequest>(http) : (null, problem);
+        if (bad is not null)
+        {
+            return bad;
+        }
+
+        var actor = Actor.Of(http);
+        return TypedResults.Ok(await grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.SetPresence(request!.Presence, actor), cancellationToken));
+    }
+
+    private static async Task<IResult> SetDelegate(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await Find(agentId, grains, time, cancellationToken);
+        var (request, bad) = problem is null ? await RequestBody.ReadAsync<DelegateRequest>(http) : (null, problem);
+        if ((bad ?? (request!.Delegate is { } other ? Keys.Invalid("delegate", other) : null)) is { } refused)
+        {
+            return refused;
+        }
+
+        var actor = Actor.Of(http);
+        return TypedResults.Ok(await grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.SetDelegate(request!.Delegate, actor), cancellationToken));
+    }
+
+    private static async Task<(AgentView? View, IResult? Problem)> Find(string agentId, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Keys.Invalid("agentId", agentId) is { } badId)
+        {
+            return (null, badId);
+        }
+
+        var now = time.GetUtcNow();
+        var view = await grains.ReadAsync<AgentGrain, AgentView?>(agentId, a => a.View(now), cancellationToken);
+        return view is null ? (null, Problems.NotFound("Agent", agentId)) : (view, null);
+    }
+}
+
+public sealed record PresenceRequest(Presence Presence);
+
+/// <param name="Delegate">The delegate's agent id; null clears it.</param>
+public sealed record DelegateRequest(string? Delegate);

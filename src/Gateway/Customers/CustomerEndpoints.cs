@@ -1,0 +1,78 @@
+using HotlineGrains.Gateway.Api;
+using HotlineGrains.Gateway.Projects;
+using HotlineGrains.Grains.Customers;
+using HotlineGrains.Grains.Projects;
+using HotlineGrains.Silo;
+
+namespace HotlineGrains.Gateway.Customers;
+
+internal static class CustomerEndpoints
+{
+    public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapGet("/customers/{customerId}", Get)
+            .WithSummary("A customer: form of address, unit, phones, tier, tickets (newest first) and relationship callbacks.")
+            .Produces<CustomerView>().ProducesProblem(404);
+        api.MapPut("/customers/{customerId}", Put)
+            .WithSummary("Records a customer or replaces what is known of them. A tier change re-plans the relationship callbacks.")
+            .Accepts<CustomerProfile>("application/json").Produces<CustomerView>().ProducesValidationProblem();
+        api.MapGet("/projects/{projectId}/customers", Directory)
+            .WithSummary("A project's customers, last contact first; phone= finds the caller by their first number.")
+            .Produces<IReadOnlyList<CustomerDirectoryRow>>().ProducesValidationProblem().ProducesProblem(404);
+        return api;
+    }
+
+    private static async Task<IResult> Get(string customerId, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        if (Keys.Invalid("customerId", customerId) is { } badId)
+        {
+            return badId;
+        }
+
+        var view = await grains.ReadAsync<CustomerGrain, CustomerView?>(customerId, c => c.View(), cancellationToken);
+        return view is null ? Problems.NotFound("Customer", customerId) : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> Put(string customerId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        if (Keys.Invalid("customerId", customerId) is { } badId)
+        {
+            return badId;
+        }
+
+        var (profile, problem) = await RequestBody.ReadValidAsync<CustomerProfile>(http, c => c.Validate());
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var projectExists = Keys.IsValid(profile!.ProjectId)
+            && await grains.ReadAsync<ProjectGrain, bool>(profile.ProjectId, p => p.Settings is not null, cancellationToken);
+        if (!projectExists)
+        {
+            return Problems.Invalid("projectId", $"No project '{profile.ProjectId}'.");
+        }
+
+        return TypedResults.Ok(await grains.CallAsync<CustomerGrain, CustomerView>(customerId, c => c.Upsert(profile), cancellationToken));
+    }
+
+    private static async Task<IResult> Directory(string projectId, string? phone, IGrainClient grains, IReadModels readModels, CancellationToken cancellationToken)
+    {
+        var (_, problem) = await ProjectEndpoints.Find(projectId, grains, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var check = new Check().Phone("phone", phone, required: false);
+        if (check.Failed)
+        {
+            return check.Problem();
+        }
+
+        var filters = phone is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["primaryPhone"] = phone };
+        var page = await readModels.QueryAsync<CustomerDirectoryRow>(
+            new ReadModelQuery(CustomerGrain.DirectoryModel, [projectId]) { Filters = filters, Limit = 200 }, cancellationToken);
+        return TypedResults.Ok(page.Items);
+    }
+}

@@ -203,7 +203,9 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
     public Task<TicketState> RecordCallback(CallbackOutcome outcome, string? note, string actor, long? expectedVersion) =>
         Step(TicketStep.RecordCallback, actor, expectedVersion, settings =>
         {
-            var attempt = State.Callbacks.Count(c => c.Outcome == CallbackOutcome.Unreachable) + 1;
+            // The attempt the ticket planned (and CallbackDue announced): a ticket reopened and
+            // notified again starts a new round of attempts, so older unanswered calls do not count.
+            var attempt = State.NextCallback is { Purpose: CallbackPurpose.Feedback } planned ? planned.Attempt : 1;
             State.Callbacks.Add(new CallbackAttempt(attempt, outcome, actor, Turn.Now, note));
             Publish(new CallbackRecorded { Outcome = outcome.ToString(), Attempt = attempt, Note = note }, actor);
             Turn.Send<ProjectGrain>(State.Intake!.ProjectId, new TicketActivity(Key, outcome switch

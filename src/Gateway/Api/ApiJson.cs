@@ -1,10 +1,11 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace HotlineGrains.Gateway.Api;
 
-internal static class ApiJson
+internal static partial class ApiJson
 {
     /// <summary>
     /// Strict reading: enums by name only, no unknown fields, required members and non-nullable
@@ -24,12 +25,33 @@ internal static class ApiJson
     }
 
     /// <summary>What to tell the caller about a JSON error, without the serializer's internal type names.</summary>
-    public static string MessageOf(JsonException exception) =>
-        exception.Message.Contains("could not be converted", StringComparison.Ordinal)
-            ? "Not a valid value for this field: wrong type, unknown name or out of range."
-            : exception.Message.Split(" Path:", 2)[0] is { Length: > 0 and <= 300 } message ? message : "Not valid JSON for this field.";
+    public static string MessageOf(JsonException exception) => exception.Message switch
+    {
+        var m when m.Contains("could not be converted", StringComparison.Ordinal) => "Not a valid value for this field: wrong type, unknown name or out of range.",
+        var m when MissingMember(m) is not null => "Required.",
+        var m when m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) => "Not a field of this request.",
+        var m when m.Contains("allow null values", StringComparison.Ordinal) || m.Contains("allow setting null values", StringComparison.Ordinal) => "Required: null is not allowed.",
+        var m => m.Split(" Path:", 2)[0] is { Length: > 0 and <= 300 } message ? message : "Not valid JSON for this field.",
+    };
 
-    /// <summary>The JSON path of a binding error as a field name: <c>$.customer.name</c> → <c>customer.name</c>.</summary>
-    public static string FieldOf(JsonException exception) =>
-        exception.Path is { Length: > 0 } path ? path.TrimStart('$').TrimStart('.') is { Length: > 0 } field ? field : "body" : "body";
+    /// <summary>
+    /// The JSON path of a binding error as a field name: <c>$.customer.name</c> → <c>customer.name</c>. A missing
+    /// required member is reported at the object that lacks it, so the member's name is added to the path.
+    /// </summary>
+    public static string FieldOf(JsonException exception)
+    {
+        var path = exception.Path is { Length: > 0 } raw ? raw.TrimStart('$').TrimStart('.') : string.Empty;
+        if (MissingMember(exception.Message) is { } missing)
+        {
+            return path.Length > 0 ? $"{path}.{missing}" : missing;
+        }
+
+        return path.Length > 0 ? path : "body";
+    }
+
+    /// <summary>The first member named in "…was missing required properties including: 'name', 'greeting'."</summary>
+    private static string? MissingMember(string message) => MissingRequired().Match(message) is { Success: true } match ? match.Groups[1].Value : null;
+
+    [GeneratedRegex("missing required properties[^']*'([^']+)'")]
+    private static partial Regex MissingRequired();
 }

@@ -31,7 +31,8 @@ internal static class Problems
             detail: refused.Message,
             extensions: new Dictionary<string, object?>
             {
-                ["status"] = refused.Status.ToString(),
+                // Not "status": that member is the HTTP status code of the problem (RFC 7807).
+                ["ticketStatus"] = refused.Status.ToString(),
                 ["step"] = TicketSteps.Name(refused.Step),
                 ["allowedSteps"] = refused.Allowed.Select(TicketSteps.Name).ToArray(),
             });

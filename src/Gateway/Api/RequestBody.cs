@@ -17,6 +17,13 @@ internal static class RequestBody
                 detail: "The body must be application/json.", extensions: new Dictionary<string, object?> { ["field"] = "Content-Type" }));
         }
 
+        // Kestrel refuses a larger body as it reads it; checking the declared length first holds on any host.
+        if (context.Request.ContentLength > GatewayExtensions.MaxRequestBodyBytes)
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large",
+                detail: $"At most {GatewayExtensions.MaxRequestBodyBytes} bytes."));
+        }
+
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(context.Request.Body, options, context.RequestAborted);

@@ -97,14 +97,16 @@ internal sealed record RegisterQuery(
             return null;
         }
 
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 2000 and <= 2100)
         {
             var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
             var local = date.ToDateTime(TimeOnly.MinValue);
             return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
         }
 
+        // An instant without an offset would be read in the server's own time zone: refused, it must say which.
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) && value.Contains('T', StringComparison.Ordinal)
+            && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var stated) && stated.Kind != DateTimeKind.Unspecified
             && instant.Year is >= 2000 and <= 2100)
         {
             return instant.ToUniversalTime();

@@ -60,7 +60,8 @@ public sealed record AnswerRequest(string Answer);
 
 public sealed record ReplyRequest(string Text);
 
-public sealed record ReassignRequest(string? Agent, string? Department, string Reason);
+/// <summary>Agent, department or both; the one left out stays as it is.</summary>
+public sealed record ReassignRequest(string Reason, string? Agent = null, string? Department = null);
 
 public sealed record ClassifyRequest(TicketKind? Kind = null, Severity? Severity = null, bool? Urgent = null);
 

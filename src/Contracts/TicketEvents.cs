@@ -28,7 +28,7 @@ public abstract record TicketEvent : IHotlineEvent
 }
 
 /// <summary>A customer's contact was recorded on the intake form (受理).</summary>
-public sealed record TicketReceived : TicketEvent
+public sealed record TicketReceived : TicketEvent, IHasPhoneNumbers
 {
     public required string Kind { get; init; }
 
@@ -44,7 +44,7 @@ public sealed record TicketReceived : TicketEvent
 
     public required string UnitNumber { get; init; }
 
-    /// <summary>Masked (<c>138****5678</c>) unless the integration is granted full numbers.</summary>
+    /// <summary>Masked (<c>138****5678</c>, see <see cref="PhoneMask"/>) unless the integration is granted full numbers.</summary>
     public required string ContactPhone { get; init; }
 
     public required string Content { get; init; }
@@ -52,6 +52,9 @@ public sealed record TicketReceived : TicketEvent
     public string? Department { get; init; }
 
     public string? Agent { get; init; }
+
+    /// <inheritdoc/>
+    public IHotlineEvent WithMaskedPhoneNumbers() => this with { ContactPhone = PhoneMask.Mask(ContactPhone) };
 }
 
 /// <summary>Sent to the responsible department for verification (转交核实).</summary>

@@ -61,6 +61,35 @@ public sealed class CounterGrain : Grain<CounterState>
 
     public const string ReadModel = "test-counters";
 
+    /// <summary>
+    /// Increments and publishes a <see cref="TicketReceived"/> whose ticket id is this counter's key and
+    /// whose contact phone is <paramref name="contactPhone"/>: an event that carries a phone number.
+    /// </summary>
+    public Task<int> IncrementAndReceiveTicket(string contactPhone)
+    {
+        State.Value++;
+        Turn.Publish(new TicketReceived
+        {
+            EventId = Guid.NewGuid(),
+            ProjectId = "test",
+            TicketId = Key,
+            TicketNumber = $"TS-{State.Value:0000}",
+            OccurredAt = Turn.Now,
+            Actor = "test",
+            Status = "Received",
+            Kind = "Complaint",
+            Severity = "General",
+            Urgent = false,
+            Channel = "Phone",
+            Category = "维修",
+            CustomerName = "王",
+            UnitNumber = "3-2-1201",
+            ContactPhone = contactPhone,
+            Content = "车库照明坏了",
+        });
+        return Task.FromResult(State.Value);
+    }
+
     /// <summary>Changes state, raises an event, sets a reminder, sends a message and writes a read-model row, then throws: none of it may survive.</summary>
     public Task<int> IncrementThenFail()
     {

@@ -91,6 +91,14 @@ public sealed class OutboxOptions
     public int BatchSize { get; set; } = 500;
 
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Publish phone numbers in full. Off by default: events that carry a number
+    /// (<see cref="Contracts.IHasPhoneNumbers"/>) leave masked (<c>138****5678</c>), as SPEC §8
+    /// asks, and only a deployment whose integrations are granted full numbers turns this on. The
+    /// outbox and grain state keep the full number either way.
+    /// </summary>
+    public bool FullPhoneNumbers { get; set; }
 }
 
 /// <summary>The message bus. Section <c>Bus</c>.</summary>

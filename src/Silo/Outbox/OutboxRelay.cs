@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HotlineGrains.Contracts;
 using HotlineGrains.Silo.Runtime;
 using HotlineGrains.Silo.Storage;
 using Microsoft.Extensions.Hosting;
@@ -78,12 +79,20 @@ internal sealed partial class OutboxRelay(
             {
                 var type = registry.EventType(message.MessageType);
                 var @event = JsonSerializer.Deserialize(message.PayloadJson, type, GrainRuntime.Json)!;
-                await publisher.PublishAsync(@event, type, message.MessageId, token);
+                await publisher.PublishAsync(ForIntegrations(@event), type, message.MessageId, token);
             }
         });
         await lease.DeleteAsync(batch.Select(m => m.Position).ToList(), cancellationToken);
         return batch.Count;
     }
+
+    /// <summary>
+    /// What integrations may see of an event: phone numbers masked (SPEC §8) unless
+    /// <see cref="OutboxOptions.FullPhoneNumbers"/> grants them. Only the copy on the bus is
+    /// masked; the outbox row keeps the full number, and the message id stays the event id.
+    /// </summary>
+    private object ForIntegrations(object @event) =>
+        !options.FullPhoneNumbers && @event is IHasPhoneNumbers phones ? phones.WithMaskedPhoneNumbers() : @event;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This node now relays the outbox")]
     private static partial void LogLeaseTaken(ILogger logger);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using HotlineGrains.Contracts;
 using HotlineGrains.Silo.Bus;
 using HotlineGrains.Testing;
 using Microsoft.Extensions.Hosting;
@@ -14,23 +15,29 @@ namespace HotlineGrains.Silo.Tests.Outbox;
 /// </summary>
 public sealed class RabbitMqOutboxTests(PostgresFixture database) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
-    private readonly ConcurrentQueue<(string? MessageId, JsonElement Body)> received = new();
+    private static readonly string CounterExchange = BusExtensions.ExchangeName(typeof(CounterIncremented));
+    private static readonly string TicketExchange = BusExtensions.ExchangeName(typeof(TicketReceived));
+
+    private readonly ConcurrentQueue<(string Exchange, string? MessageId, JsonElement Body)> received = new();
     private IConnection? connection;
     private IChannel? channel;
     private IHost? host;
 
     public async Task InitializeAsync()
     {
-        var exchange = BusExtensions.ExchangeName(typeof(CounterIncremented));
         connection = await new ConnectionFactory { Uri = new Uri(TestServices.RabbitMqUri) }.CreateConnectionAsync();
         channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         var queue = await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
-        await channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+        foreach (var exchange in new[] { CounterExchange, TicketExchange })
+        {
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+            await channel.QueueBindAsync(queue.QueueName, exchange, routingKey: "");
+        }
+
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            received.Enqueue((delivery.BasicProperties.MessageId, JsonDocument.Parse(delivery.Body).RootElement.Clone()));
+            received.Enqueue((delivery.Exchange, delivery.BasicProperties.MessageId, JsonDocument.Parse(delivery.Body).RootElement.Clone()));
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer);
@@ -70,9 +77,31 @@ public sealed class RabbitMqOutboxTests(PostgresFixture database) : IClassFixtur
         }
 
         // The failed turn's event (value 101) is nowhere, not even late: everything after it has arrived.
-        Assert.DoesNotContain(received, r => r.Body.GetProperty("message").GetProperty("value").GetInt32() > 100);
+        Assert.DoesNotContain(received, r => r.Exchange == CounterExchange && r.Body.GetProperty("message").GetProperty("value").GetInt32() > 100);
+    }
+
+    [Fact]
+    public async Task A_phone_number_in_an_event_reaches_a_RabbitMQ_consumer_masked_by_default_under_the_event_id()
+    {
+        var ticketId = Guid.NewGuid().ToString("N");
+
+        await host!.Grains().CallAsync<CounterGrain, int>(ticketId, c => c.IncrementAndReceiveTicket("+86 138-1234-5678"));
+
+        List<(string? MessageId, JsonElement Body)> tickets = [];
+        await Eventually.Until(() => (tickets = Tickets(ticketId)).Count >= 1, "TicketReceived from RabbitMQ");
+        var (messageId, body) = Assert.Single(tickets);
+        var message = body.GetProperty("message");
+        Assert.Equal("+86 138****5678", message.GetProperty("contactPhone").GetString());
+        Assert.DoesNotContain("138-1234-5678", body.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(message.GetProperty("eventId").GetGuid(), Guid.Parse(messageId!));
+        Assert.Equal(message.GetProperty("eventId").GetGuid(), body.GetProperty("messageId").GetGuid());
     }
 
     private List<(string? MessageId, JsonElement Body)> Mine(string key) =>
-        received.Where(r => r.Body.GetProperty("message").GetProperty("counter").GetString() == key).ToList();
+        received.Where(r => r.Exchange == CounterExchange && r.Body.GetProperty("message").GetProperty("counter").GetString() == key)
+            .Select(r => (r.MessageId, r.Body)).ToList();
+
+    private List<(string? MessageId, JsonElement Body)> Tickets(string ticketId) =>
+        received.Where(r => r.Exchange == TicketExchange && r.Body.GetProperty("message").GetProperty("ticketId").GetString() == ticketId)
+            .Select(r => (r.MessageId, r.Body)).ToList();
 }

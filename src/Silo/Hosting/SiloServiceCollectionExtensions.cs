@@ -5,6 +5,7 @@ using HotlineGrains.Silo.Outbox;
 using HotlineGrains.Silo.Reminders;
 using HotlineGrains.Silo.Runtime;
 using HotlineGrains.Silo.Storage;
+using HotlineGrains.Silo.Storage.Internal;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,7 @@ public static class SiloServiceCollectionExtensions
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<IGrainClient>(provider => provider.GetRequiredService<GrainRuntime>());
         services.AddSingleton<IReadModels>(provider => provider.GetRequiredService<GrainRuntime>());
+        services.AddSingleton<IAuditTrail>(provider => new SqlAuditTrail(provider.GetRequiredService<IGrainStorage>()));
 
         // Hosted services start in this order: the schema first, then the bus, then the loops that use both.
         services.AddSingleton<SiloStartup>();

@@ -5,7 +5,10 @@ using HotlineGrains.Gateway.Demo;
 using HotlineGrains.Gateway.Health;
 using HotlineGrains.Gateway.Projects;
 using HotlineGrains.Gateway.Tickets;
+using HotlineGrains.Gateway.Security;
 using HotlineGrains.Silo;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace HotlineGrains.Gateway;
 
@@ -13,6 +16,8 @@ public static class GatewayExtensions
 {
     /// <summary>Request bodies larger than this are refused with 413; the largest legitimate one (a project's settings) is far smaller.</summary>
     public const long MaxRequestBodyBytes = 256 * 1024;
+
+    private const string BearerScheme = "Bearer";
 
     /// <summary>Everything the gateway node runs: the co-hosted silo, the API and, in the embedded default, demo data.</summary>
     public static WebApplicationBuilder AddHotlineGateway(this WebApplicationBuilder builder)
@@ -25,8 +30,20 @@ public static class GatewayExtensions
         {
             document.Info.Title = "HotlineGrains API";
             document.Info.Description = "The 400 hotline: projects, tickets and their workflow, SLA clocks, forms and the register.";
+            // Every API call needs a bearer token: the Swagger UI's Authorize button takes one.
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A hotline token. With the embedded default: POST /demo/tokens {\"user\":\"supervisor-gc\"}.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
             return Task.CompletedTask;
         }));
+        builder.AddHotlineSecurity();
         builder.Services.AddHotlineSilo(builder.Configuration);
         builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
@@ -45,14 +62,20 @@ public static class GatewayExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseHotlineSecurity();
         app.MapHealthEndpoints();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint("/openapi/v1.json", "HotlineGrains API");
             options.RoutePrefix = "swagger";
         });
         app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints();
+        if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
+        {
+            app.MapGroup("/demo").MapDemoUsers();
+        }
+
         return app;
     }
 }

@@ -38,6 +38,12 @@ public sealed class RunningTheServiceTests : IDisposable
         Assert.True(startup < TimeSpan.FromSeconds(10), $"took {startup}");
         await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(10));
         using var client = new HttpClient { BaseAddress = gateway.Address };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/api/projects/weibang-olympic-garden")).StatusCode);
+
+        // As the README shows: a demo user's token, then the API with it.
+        using var issued = await client.PostAsJsonAsync("/demo/tokens", new { user = "agent-al-1" });
+        var token = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var project = await client.GetFromJsonAsync<JsonElement>("/api/projects/weibang-olympic-garden");
         Assert.Equal("维邦奥林花园", project.GetProperty("name").GetString());
         Assert.True(File.Exists(Path.Combine(workingDirectory, "hotline.db")), "the embedded default keeps its data in hotline.db in the working directory");
@@ -54,14 +60,26 @@ public sealed class RunningTheServiceTests : IDisposable
             ["Bus:Transport"] = "RabbitMq",
             ["Bus:RabbitMqUri"] = TestServices.RabbitMqUri,
             ["Demo:Enabled"] = "false",
+            ["Auth:SigningKey"] = "end-to-end-production-signing-key-0123456789",
         });
 
         await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
 
         using var client = new HttpClient { BaseAddress = gateway.Address };
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync("/api/projects/weibang-olympic-garden")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/api/projects")).StatusCode);
+        // No demo users in production: there is no anonymous way to a token.
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/demo/tokens", new { user = "admin" })).StatusCode);
         Assert.Equal(MigrationScripts.Postgres, await database.ScalarAsync<long>("select count(*) from schema_migrations"));
         Assert.False(File.Exists(Path.Combine(workingDirectory, "hotline.db")));
+    }
+
+    [Fact]
+    public async Task Without_demo_data_the_gateway_refuses_to_start_until_a_signing_key_is_configured()
+    {
+        await using var gateway = GatewayProcess.Start(workingDirectory, new Dictionary<string, string?> { ["Demo:Enabled"] = "false" });
+
+        await Eventually.Until(() => gateway.HasExited, "the gateway stopped");
+        Assert.Contains("Auth:SigningKey", gateway.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed partial class BadInputGateway : IAsyncLifetime
     {
         factory = new GatewayFactory { Clock = Clock };
         await ((IAsyncLifetime)factory).InitializeAsync();
-        Api = new HotlineApi(factory.CreateClient());
+        Api = new HotlineApi(factory.CreateClient(), user => factory.TokenFor(user));
 
         await Api.Put($"/api/agents/{Agent}", AgentProfile());
         await Api.Put($"/api/agents/{OtherAgent}", AgentProfile(a => (a["workNumber"], a["name"]) = ("1002", "李强")));
@@ -142,7 +142,6 @@ public sealed partial class BadInputGateway : IAsyncLifetime
             }
         }
 
-        request.Headers.Add("X-Hotline-User", "agent-1001");
         foreach (var (name, value) in bad.Headers)
         {
             Assert.True(request.Headers.TryAddWithoutValidation(name, value.Replace("{etag}", TicketETag, StringComparison.Ordinal)), name);

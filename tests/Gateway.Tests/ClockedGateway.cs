@@ -28,7 +28,7 @@ public abstract class ClockedGateway(string provider) : IAsyncLifetime
     {
         factory = new GatewayFactory { Provider = provider, Clock = Clock };
         await ((IAsyncLifetime)factory).InitializeAsync();
-        Api = new HotlineApi(factory.CreateClient());
+        Api = new HotlineApi(factory.CreateClient(), user => factory.TokenFor(user));
     }
 
     public async Task DisposeAsync()

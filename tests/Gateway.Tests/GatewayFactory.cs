@@ -1,3 +1,4 @@
+using HotlineGrains.Gateway.Security;
 using HotlineGrains.Silo.Outbox;
 using HotlineGrains.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -24,6 +25,25 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>Every event the outbox relay put on the bus, in order.</summary>
     public PublishedEvents Published { get; } = new();
 
+    /// <summary>The key the gateway under test trusts; <see cref="TokenFor"/> signs with it.</summary>
+    public const string SigningKey = "hotline-tests-signing-key-0123456789abcdef";
+
+    /// <summary>
+    /// A token for <paramref name="user"/>. Functional tests act with every role on every project
+    /// and department (who may do what is the authorization matrix's business); pass narrower
+    /// claims to test the limits.
+    /// </summary>
+    public string TokenFor(string user, string[]? roles = null, string[]? projects = null, string[]? departments = null, TimeSpan? lifetime = null) =>
+        Services.GetRequiredService<TokenIssuer>().Issue(user, roles ?? [.. Roles.All], projects ?? [HotlineClaims.AllProjects],
+            departments ?? [HotlineClaims.AllProjects], lifetime ?? TimeSpan.FromDays(3650));
+
+    /// <summary>Clients made by the factory act as "tester" with every role, unless a request says otherwise.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TokenFor("tester"));
+    }
+
     public async Task InitializeAsync()
     {
         if (Provider == "Postgres")
@@ -40,6 +60,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Floor", DemoFloor ? "true" : "false");
         builder.UseSetting("Reminders:PollInterval", "00:00:01");
+        builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.ConfigureTestServices(services =>
         {
             if (Clock is not null)

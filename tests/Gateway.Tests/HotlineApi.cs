@@ -7,10 +7,11 @@ using System.Text.Json;
 namespace HotlineGrains.Gateway.Tests;
 
 /// <summary>
-/// The REST API as an agent console or an integration calls it: JSON in and out, the caller named
-/// in <c>X-Hotline-User</c>, and each step sent with the <c>If-Match</c> of the ticket last seen.
+/// The REST API as an agent console or an integration calls it: JSON in and out, a bearer token
+/// for the user named (from <paramref name="tokenFor"/>), and each step sent with the
+/// <c>If-Match</c> of the ticket last seen.
 /// </summary>
-public sealed class HotlineApi(HttpClient client)
+public sealed class HotlineApi(HttpClient client, Func<string, string> tokenFor)
 {
     public HttpClient Client { get; } = client;
 
@@ -63,7 +64,7 @@ public sealed class HotlineApi(HttpClient client)
                 : JsonContent.Create(body);
         }
 
-        request.Headers.Add("X-Hotline-User", user);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokenFor(user));
         if (ifMatch is not null)
         {
             request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));

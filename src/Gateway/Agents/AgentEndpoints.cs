@@ -1,5 +1,6 @@
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Projects;
+using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
@@ -15,19 +16,24 @@ internal static class AgentEndpoints
     {
         api.MapGet("/projects/{projectId}/agents", Floor)
             .WithSummary("The agents serving a project with their presence, time in state, delegate, open tickets and break alert.")
-            .Produces<IReadOnlyList<AgentView>>().ProducesProblem(404);
+            .Produces<IReadOnlyList<AgentView>>().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin, Roles.Display).InCallersProject();
         api.MapGet("/agents/{agentId}", Get)
             .WithSummary("An agent with presence, time in state, delegate and open tickets.")
-            .Produces<AgentView>().ProducesProblem(404);
+            .Produces<AgentView>().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin);
         api.MapPut("/agents/{agentId}", Register)
             .WithSummary("Registers an agent or replaces the profile (work number, name, projects, departments); presence and tickets stay.")
-            .Accepts<AgentProfile>("application/json").Produces<AgentView>().ProducesValidationProblem();
+            .Accepts<AgentProfile>("application/json").Produces<AgentView>().ProducesValidationProblem()
+            .Allow(Roles.Admin);
         api.MapPut("/agents/{agentId}/presence", SetPresence)
             .WithSummary("Sets the agent's presence (Offline, Available, OnCall, WrapUp, Break, Leave). Leave or Offline hands open tickets to the delegate.")
-            .Accepts<PresenceRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404);
+            .Accepts<PresenceRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor);
         api.MapPut("/agents/{agentId}/delegate", SetDelegate)
             .WithSummary("Sets the agent's delegate (代办人), or clears it with null. An agent already away hands open tickets over at once.")
-            .Accepts<DelegateRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404);
+            .Accepts<DelegateRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor, Roles.Admin);
         return api;
     }
 
@@ -59,9 +65,9 @@ internal static class AgentEndpoints
         return TypedResults.Ok(views.OrderBy(v => v.WorkNumber, StringComparer.Ordinal).ToList());
     }
 
-    private static async Task<IResult> Get(string agentId, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (view, problem) = await Find(agentId, grains, time, cancellationToken);
+        var (view, problem) = await Find(agentId, http, grains, time, cancellationToken);
         return problem ?? TypedResults.Ok(view);
     }
 
@@ -72,6 +78,13 @@ internal static class AgentEndpoints
             return badId;
         }
 
+        // Someone else's agent cannot be overwritten, nor learnt about: it answers as missing.
+        var existing = await grains.ReadAsync<AgentGrain, IReadOnlyList<string>?>(agentId, a => a.View(DateTimeOffset.MinValue)?.Projects, cancellationToken);
+        if (existing is not null && !Caller.Of(http).SeesAny(existing))
+        {
+            return Problems.NotFound("Agent", agentId);
+        }
+
         var (profile, problem) = await RequestBody.ReadValidAsync<AgentProfile>(http, p => p.Validate());
         if (problem is not null)
         {
@@ -79,9 +92,10 @@ internal static class AgentEndpoints
         }
 
         var check = new Check();
+        var caller = Caller.Of(http);
         for (var i = 0; i < profile!.Projects.Count; i++)
         {
-            var exists = Keys.IsValid(profile.Projects[i])
+            var exists = Keys.IsValid(profile.Projects[i]) && caller.Sees(profile.Projects[i])
                 && await grains.ReadAsync<ProjectGrain, bool>(profile.Projects[i], p => p.Settings is not null, cancellationToken);
             check.That(exists, $"projects[{i}]", $"No project '{profile.Projects[i]}'.");
         }
@@ -96,31 +110,34 @@ internal static class AgentEndpoints
 
     private static async Task<IResult> SetPresence(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (_, problem) = await Find(agentId, grains, time, cancellationToken);
+        var (_, problem) = await Find(agentId, http, grains, time, cancellationToken);
+        problem ??= OwnOnly(http, agentId, "presence");
         var (request, bad) = problem is null ? await RequestBody.ReadAsync<PresenceRequest>(http) : (null, problem);
         if (bad is not null)
         {
             return bad;
         }
 
-        var actor = Actor.Of(http);
+        var actor = Caller.Of(http).Id;
         return TypedResults.Ok(await grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.SetPresence(request!.Presence, actor), cancellationToken));
     }
 
     private static async Task<IResult> SetDelegate(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (_, problem) = await Find(agentId, grains, time, cancellationToken);
+        var (_, problem) = await Find(agentId, http, grains, time, cancellationToken);
+        problem ??= OwnOnly(http, agentId, "delegate");
         var (request, bad) = problem is null ? await RequestBody.ReadAsync<DelegateRequest>(http) : (null, problem);
         if ((bad ?? (request!.Delegate is { } other ? Keys.Invalid("delegate", other) : null)) is { } refused)
         {
             return refused;
         }
 
-        var actor = Actor.Of(http);
+        var actor = Caller.Of(http).Id;
         return TypedResults.Ok(await grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.SetDelegate(request!.Delegate, actor), cancellationToken));
     }
 
-    private static async Task<(AgentView? View, IResult? Problem)> Find(string agentId, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The agent; one serving none of the caller's projects is a 404, exactly like a missing one.</summary>
+    private static async Task<(AgentView? View, IResult? Problem)> Find(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
     {
         if (Keys.Invalid("agentId", agentId) is { } badId)
         {
@@ -129,8 +146,13 @@ internal static class AgentEndpoints
 
         var now = time.GetUtcNow();
         var view = await grains.ReadAsync<AgentGrain, AgentView?>(agentId, a => a.View(now), cancellationToken);
-        return view is null ? (null, Problems.NotFound("Agent", agentId)) : (view, null);
+        return view is null || !Caller.Of(http).SeesAny(view.Projects) ? (null, Problems.NotFound("Agent", agentId)) : (view, null);
     }
+
+    /// <summary>An agent sets their own presence and delegate; a supervisor or admin sets anyone's.</summary>
+    private static IResult? OwnOnly(HttpContext http, string agentId, string what) =>
+        Caller.Of(http) is var caller && (caller.IsIn(Roles.Supervisor, Roles.Admin) || caller.Id == agentId) ? null
+            : Problems.Forbidden($"An agent sets only their own {what}.");
 }
 
 public sealed record PresenceRequest(Presence Presence);

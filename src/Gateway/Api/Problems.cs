@@ -23,6 +23,9 @@ internal static class Problems
         TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: "See errors: each names a field and what is wrong with it.",
             extensions: new Dictionary<string, object?> { ["field"] = errors.Keys.First() });
 
+    public static IResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for your role", detail: detail);
+
     public static IResult NotFound(string what, string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found", detail: $"There is no {what.ToLowerInvariant()} '{id}'.");
 

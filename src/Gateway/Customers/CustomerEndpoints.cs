@@ -1,5 +1,6 @@
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Projects;
+using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
@@ -12,25 +13,35 @@ internal static class CustomerEndpoints
     {
         api.MapGet("/customers/{customerId}", Get)
             .WithSummary("A customer: form of address, unit, phones, tier, tickets (newest first) and relationship callbacks.")
-            .Produces<CustomerView>().ProducesProblem(404);
+            .Produces<CustomerView>().ProducesProblem(404)
+            .Allow(Roles.TicketReaders);
         api.MapPut("/customers/{customerId}", Put)
             .WithSummary("Records a customer or replaces what is known of them. A tier change re-plans the relationship callbacks.")
-            .Accepts<CustomerProfile>("application/json").Produces<CustomerView>().ProducesValidationProblem();
+            .Accepts<CustomerProfile>("application/json").Produces<CustomerView>().ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor, Roles.Admin);
         api.MapGet("/projects/{projectId}/customers", Directory)
             .WithSummary("A project's customers, last contact first; phone= finds the caller by their first number.")
-            .Produces<IReadOnlyList<CustomerDirectoryRow>>().ProducesValidationProblem().ProducesProblem(404);
+            .Produces<IReadOnlyList<CustomerDirectoryRow>>().ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin).InCallersProject();
         return api;
     }
 
-    private static async Task<IResult> Get(string customerId, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(string customerId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    {
+        var (view, problem) = await Find(customerId, http, grains, cancellationToken);
+        return problem ?? TypedResults.Ok(view);
+    }
+
+    /// <summary>The customer; one of a project outside the caller's is a 404, exactly like a missing one.</summary>
+    private static async Task<(CustomerView? View, IResult? Problem)> Find(string customerId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
     {
         if (Keys.Invalid("customerId", customerId) is { } badId)
         {
-            return badId;
+            return (null, badId);
         }
 
         var view = await grains.ReadAsync<CustomerGrain, CustomerView?>(customerId, c => c.View(), cancellationToken);
-        return view is null ? Problems.NotFound("Customer", customerId) : TypedResults.Ok(view);
+        return view is null || !Caller.Of(http).Sees(view.ProjectId) ? (null, Problems.NotFound("Customer", customerId)) : (view, null);
     }
 
     private static async Task<IResult> Put(string customerId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
@@ -40,13 +51,20 @@ internal static class CustomerEndpoints
             return badId;
         }
 
+        // Someone else's customer cannot be overwritten, nor learnt about: it answers as missing.
+        var existing = await grains.ReadAsync<CustomerGrain, string?>(customerId, c => c.View()?.ProjectId, cancellationToken);
+        if (existing is not null && !Caller.Of(http).Sees(existing))
+        {
+            return Problems.NotFound("Customer", customerId);
+        }
+
         var (profile, problem) = await RequestBody.ReadValidAsync<CustomerProfile>(http, c => c.Validate());
         if (problem is not null)
         {
             return problem;
         }
 
-        var projectExists = Keys.IsValid(profile!.ProjectId)
+        var projectExists = Keys.IsValid(profile!.ProjectId) && Caller.Of(http).Sees(profile.ProjectId)
             && await grains.ReadAsync<ProjectGrain, bool>(profile.ProjectId, p => p.Settings is not null, cancellationToken);
         if (!projectExists)
         {

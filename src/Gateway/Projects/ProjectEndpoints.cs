@@ -1,5 +1,6 @@
 using System.Globalization;
 using HotlineGrains.Gateway.Api;
+using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
 
@@ -9,35 +10,43 @@ internal static class ProjectEndpoints
 {
     public static RouteGroupBuilder MapProjectEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects", List).WithSummary("Every project (managed property).").Produces<IReadOnlyList<ProjectListItem>>();
-        api.MapGet("/projects/{projectId}", Get).WithSummary("A project's configuration.").Produces<ProjectSettings>().ProducesProblem(404);
-        api.MapPut("/projects/{projectId}", Put)
+        api.MapGet("/projects", List).WithSummary("The projects (managed properties) the caller belongs to.").Produces<IReadOnlyList<ProjectListItem>>();
+        api.MapGet("/projects/{projectId}", Get).WithSummary("A project's configuration.").Produces<ProjectSettings>().ProducesProblem(404)
+            .Allow(Roles.TicketReaders).InCallersProject();
+        api.MapPut("/projects/{projectId}", Put).Allow(Roles.Admin).InCallersProject()
             .WithSummary("Creates or replaces a project's configuration: greeting, calendar, SLA policy, departments, categories, forbidden phrases. Open tickets recompute their clocks.")
             .Accepts<ProjectSettings>("application/json").Produces<ProjectSettings>().ProducesValidationProblem();
         api.MapGet("/projects/{projectId}/register.csv", RegisterCsv.Get)
             .WithSummary("The complaint register (投诉登记表) as CSV (UTF-8 with BOM, opens in Excel with Chinese intact); from/to limit the received time.")
-            .Produces(200, contentType: "text/csv").ProducesValidationProblem().ProducesProblem(404);
+            .Produces(200, contentType: "text/csv").ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.TicketReaders).InCallersProject();
         api.MapGet("/projects/{projectId}/summaries/daily", DailySummary)
             .WithSummary("The summary produced at the end of a service day (date=yyyy-MM-dd, project time).")
-            .Produces<DailySummary>().ProducesValidationProblem().ProducesProblem(404);
+            .Produces<DailySummary>().ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Supervisor, Roles.ProjectManager, Roles.Admin, Roles.Display).InCallersProject();
         api.MapPost("/projects/{projectId}/calls", Call)
             .WithSummary("A call event from the phone switch: ringing, answered, ended or abandoned, with its time.")
-            .Accepts<CallEventRequest>("application/json").Produces(202).ProducesValidationProblem().ProducesProblem(404);
-        api.MapGet("/projects/{projectId}/faults", Faults).WithSummary("Line fault records (故障记录).").Produces<IReadOnlyList<FaultRecord>>().ProducesProblem(404);
+            .Accepts<CallEventRequest>("application/json").Produces(202).ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Integration).InCallersProject().RequireRateLimiting(SecurityExtensions.CallEventsLimit);
+        api.MapGet("/projects/{projectId}/faults", Faults).WithSummary("Line fault records (故障记录).").Produces<IReadOnlyList<FaultRecord>>().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin).InCallersProject();
         api.MapPost("/projects/{projectId}/faults", RecordFault)
             .WithSummary("Records a line fault: cause, start, and end once known.")
-            .Accepts<FaultRequest>("application/json").Produces<FaultRecord>(201).ProducesValidationProblem().ProducesProblem(404);
+            .Accepts<FaultRequest>("application/json").Produces<FaultRecord>(201).ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor).InCallersProject();
         api.MapPost("/projects/{projectId}/phrases/check", CheckPhrases)
             .WithSummary("Which of the project's forbidden phrases (忌语) a reply contains, before it is sent. Changes nothing.")
-            .Accepts<PhraseCheckRequest>("application/json").Produces<PhraseCheck>().ProducesValidationProblem().ProducesProblem(404);
+            .Accepts<PhraseCheckRequest>("application/json").Produces<PhraseCheck>().ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor).InCallersProject();
         return api;
     }
 
-    private static async Task<IResult> List(IReadModels readModels, CancellationToken cancellationToken)
+    private static async Task<IResult> List(HttpContext http, IReadModels readModels, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(http);
         var page = await readModels.QueryAsync<ProjectListItem>(
             new ReadModelQuery(ProjectGrain.ProjectsModel, [ProjectGrain.ProjectsScope]) { Ascending = true, Limit = 1000 }, cancellationToken);
-        return TypedResults.Ok(page.Items.OrderBy(p => p.Id, StringComparer.Ordinal).ToList());
+        return TypedResults.Ok(page.Items.Where(p => caller.Sees(p.Id)).OrderBy(p => p.Id, StringComparer.Ordinal).ToList());
     }
 
     private static async Task<IResult> Get(string projectId, IGrainClient grains, CancellationToken cancellationToken)
@@ -132,7 +141,7 @@ internal static class ProjectEndpoints
             return check.Problem();
         }
 
-        var recorded = await grains.CallAsync<ProjectGrain, FaultRecord>(projectId, p => p.RecordFault(fault.Cause, fault.Start.ToUniversalTime(), fault.End?.ToUniversalTime(), Actor.Of(http)), cancellationToken);
+        var recorded = await grains.CallAsync<ProjectGrain, FaultRecord>(projectId, p => p.RecordFault(fault.Cause, fault.Start.ToUniversalTime(), fault.End?.ToUniversalTime(), Caller.Of(http).Id), cancellationToken);
         return TypedResults.Created($"/api/projects/{projectId}/faults", recorded);
     }
 

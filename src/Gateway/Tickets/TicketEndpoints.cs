@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Projects;
+using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
@@ -20,19 +21,24 @@ internal static class TicketEndpoints
         api.MapPost("/projects/{projectId}/tickets", Receive)
             .WithSummary("Records a ticket from the intake form. An Idempotency-Key header makes a retried create return the first ticket.")
             .Accepts<IntakeRequest>("application/json")
-            .Produces<TicketView>(StatusCodes.Status201Created).Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404);
+            .Produces<TicketView>(StatusCodes.Status201Created).Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.Agent, Roles.Supervisor).InCallersProject().RequireRateLimiting(SecurityExtensions.IntakeLimit);
         api.MapGet("/projects/{projectId}/tickets", Register)
             .WithSummary("The ticket register: filter by status, kind, severity, assignee, department and received time; 50 a page.")
-            .Produces<RegisterPage>().ProducesValidationProblem().ProducesProblem(404);
+            .Produces<RegisterPage>().ProducesValidationProblem().ProducesProblem(404)
+            .Allow(Roles.TicketReaders).InCallersProject();
         api.MapGet("/tickets/{ticketId}", Get)
             .WithSummary("A ticket with its SLA clocks and allowed next steps; the ETag header is its version.")
-            .Produces<TicketView>().ProducesProblem(404);
+            .Produces<TicketView>().ProducesProblem(404)
+            .Allow(Roles.TicketReaders);
         api.MapPost("/tickets/{ticketId}/{step}", PerformStep)
             .WithSummary("Performs a workflow step (forward, verify, dispatch, wait-on-customer, resume, resolve, notify-customer, record-callback, answer, reply, reassign, escalate, classify, sign-off). If-Match guards against stale edits (412); a step the status does not allow is 409 with the allowed steps.")
-            .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+            .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412)
+            .Allow(TicketStepAccess.AnyStepper);
         api.MapGet("/tickets/{ticketId}/handling-form", HandlingFormEndpoint.Get)
             .WithSummary("The handling form (投诉处理表): printable HTML, or JSON with Accept: application/json.")
-            .Produces<HandlingForm>().Produces(200, contentType: "text/html").ProducesProblem(404);
+            .Produces<HandlingForm>().Produces(200, contentType: "text/html").ProducesProblem(404)
+            .Allow(Roles.TicketReaders);
         return api;
     }
 
@@ -76,7 +82,7 @@ internal static class TicketEndpoints
         }
 
         var ticketId = key.Length > 0 ? TicketIdFor(projectId, key) : Guid.NewGuid().ToString("N");
-        var created = await grains.CallAsync<TicketGrain, bool>(ticketId, t => t.Open(request.ToIntake(projectId), Actor.Of(http)), cancellationToken);
+        var created = await grains.CallAsync<TicketGrain, bool>(ticketId, t => t.Open(request.ToIntake(projectId), Caller.Of(http).Id), cancellationToken);
         var deadline = time.GetUtcNow() + NumberingWait;
         var pause = TimeSpan.FromMilliseconds(2);
         while (true)
@@ -108,7 +114,7 @@ internal static class TicketEndpoints
 
     private static async Task<IResult> Get(string ticketId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var found = await Load(ticketId, grains, cancellationToken);
+        var found = await Load(ticketId, http, grains, cancellationToken);
         if (found.Problem is not null)
         {
             return found.Problem;
@@ -131,14 +137,25 @@ internal static class TicketEndpoints
             return Problems.Invalid("If-Match", "An entity tag as given in the ETag header, like \"7\".");
         }
 
-        var found = await Load(ticketId, grains, cancellationToken);
+        var caller = Caller.Of(http);
+        if (TicketStepAccess.Refuse(caller, parsed) is { } notAllowed)
+        {
+            return notAllowed;
+        }
+
+        var found = await Load(ticketId, http, grains, cancellationToken);
         if (found.Problem is not null)
         {
             return found.Problem;
         }
 
+        if (TicketStepAccess.RefuseDepartment(caller, parsed, found.State!) is { } otherDepartment)
+        {
+            return otherDepartment;
+        }
+
         var settings = found.Settings!;
-        var actor = Actor.Of(http);
+        var actor = caller.Id;
         IReadOnlyList<string>? forbidden = null;
         Func<TicketGrain, Task<TicketState>> turn;
         switch (parsed)
@@ -288,7 +305,7 @@ internal static class TicketEndpoints
         }
 
         await grains.CallAsync(ticketId, turn, cancellationToken);
-        var after = await Load(ticketId, grains, cancellationToken);
+        var after = await Load(ticketId, http, grains, cancellationToken);
         var view = TicketView.From(ticketId, after.State!, after.Version, after.Settings!, time.GetUtcNow()) with { ForbiddenPhrasesFound = forbidden };
         http.Response.Headers.ETag = view.ETag;
         return TypedResults.Ok(view);
@@ -319,7 +336,8 @@ internal static class TicketEndpoints
         return TypedResults.Ok(new RegisterPage(page.Items, page.Total, query.Page, query.PageSize));
     }
 
-    internal static async Task<(TicketState? State, long Version, ProjectSettings? Settings, IResult? Problem)> Load(string ticketId, IGrainClient grains, CancellationToken cancellationToken)
+    /// <summary>The ticket with its project's settings; a ticket outside the caller's projects is a 404, exactly like a missing one.</summary>
+    internal static async Task<(TicketState? State, long Version, ProjectSettings? Settings, IResult? Problem)> Load(string ticketId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
     {
         if (ticketId.Length is 0 or > 64 || !ticketId.All(char.IsAsciiLetterOrDigit))
         {
@@ -327,7 +345,7 @@ internal static class TicketEndpoints
         }
 
         var (state, version) = await grains.ReadAsync<TicketGrain, (TicketState, long)>(ticketId, t => (t.Snapshot, t.ETag), cancellationToken);
-        if (state.Intake is null || state.Number is null)
+        if (state.Intake is null || state.Number is null || !Caller.Of(http).Sees(state.Intake.ProjectId))
         {
             return (null, 0, null, Problems.NotFound("Ticket", ticketId));
         }

@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using HotlineGrains.Gateway.Demo;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace HotlineGrains.Gateway.Security;
+
+public static class SecurityExtensions
+{
+    public const string IntakeLimit = "intake";
+    public const string CallEventsLimit = "call-events";
+
+    /// <summary>Origins (<c>https://crm.example.com</c>) whose pages may call the API; none by default.</summary>
+    public const string CorsOrigins = "Cors:AllowedOrigins";
+
+    /// <summary>Bearer tokens on every endpoint that does not say otherwise, roles, rate limits and CORS.</summary>
+    public static WebApplicationBuilder AddHotlineSecurity(this WebApplicationBuilder builder)
+    {
+        var demo = builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}");
+        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section))
+            .PostConfigure(auth =>
+            {
+                // The embedded default runs without any setup: a key made up now signs the demo tokens.
+                if (demo && string.IsNullOrEmpty(auth.SigningKey))
+                {
+                    auth.SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+                }
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LimitsOptions>().Bind(builder.Configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TokenIssuer>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, TimeProvider>((jwt, auth, time) =>
+            {
+                var options = auth.Value;
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = options.Issuer,
+                    ValidAudience = options.Audience,
+                    IssuerSigningKey = TokenIssuer.KeyOf(options.SigningKey!),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    NameClaimType = "name",
+                    RoleClaimType = HotlineClaims.Role,
+                    RequireExpirationTime = true,
+                    ClockSkew = options.ClockSkew,
+                    // Token lifetimes follow the node's TimeProvider, like every other clock here.
+                    LifetimeValidator = (notBefore, expires, _, parameters) =>
+                    {
+                        var now = time.GetUtcNow().UtcDateTime;
+                        return expires is { } end && end + parameters.ClockSkew > now
+                            && (notBefore is not { } start || start - parameters.ClockSkew <= now);
+                    },
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    // Browsers cannot set headers on a WebSocket: SignalR hubs send the token in the query string.
+                    OnMessageReceived = context =>
+                    {
+                        if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+                            && context.Request.Query["access_token"].ToString() is { Length: > 0 } token)
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+        builder.Services.AddRateLimiter(rateLimiter =>
+        {
+            rateLimiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            rateLimiter.AddPolicy(IntakeLimit, http => PerCaller(http, limits.IntakePerMinute));
+            rateLimiter.AddPolicy(CallEventsLimit, http => PerCaller(http, limits.CallEventsPerMinute));
+            rateLimiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                    detail: "This caller sent more than its limit per minute; try again shortly.").ExecuteAsync(context.HttpContext);
+            };
+        });
+        // Closed unless origins are configured: no browser page elsewhere may call the API with a user's token.
+        var origins = builder.Configuration.GetSection(CorsOrigins).Get<string[]>() ?? [];
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            if (origins.Length > 0)
+            {
+                policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("ETag", "Location");
+            }
+        }));
+        return builder;
+    }
+
+    public static WebApplication UseHotlineSecurity(this WebApplication app)
+    {
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>Only callers with one of <paramref name="roles"/> reach the endpoint; others get 403.</summary>
+    public static TBuilder Allow<TBuilder>(this TBuilder endpoint, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
+        endpoint.RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireRole(roles));
+
+    private static RateLimitPartition<string> PerCaller(HttpContext http, int perMinute) =>
+        RateLimitPartition.GetFixedWindowLimiter(Caller.Of(http).Id, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = perMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
+}

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using HotlineGrains.Gateway.Security;
+using HotlineGrains.Grains.Tickets;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HotlineGrains.Gateway.Tests.Security;
+
+/// <summary>
+/// Every endpoint called as every role, and with no token, an expired token, a token signed with
+/// another key and a token for another project, each answered with the exact status it must get.
+/// Bodies are deliberately invalid, so a caller who gets through gets a 400 and nothing changes.
+/// A new endpoint without a row here fails <see cref="Every_endpoint_of_the_gateway_has_a_row_in_the_matrix"/>.
+/// </summary>
+public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixture<MatrixGateway>
+{
+    private const int Ok = 200, BadRequest = 400, Unauthorized = 401, Forbidden = 403, NotFound = 404;
+
+    private const string Agent = Roles.Agent, Supervisor = Roles.Supervisor, Department = Roles.Department,
+        ProjectManager = Roles.ProjectManager, Admin = Roles.Admin, Display = Roles.Display, Integration = Roles.Integration;
+
+    private static readonly string[] Readers = [Agent, Supervisor, Department, ProjectManager, Admin];
+
+    /// <summary>
+    /// One row per endpoint (and per workflow step): the roles that get through with the status
+    /// they then get; every other role gets 403. <c>OtherProject</c> is what a token of an allowed
+    /// role for another project gets (404: nothing outside one's projects exists).
+    /// </summary>
+    public static readonly IReadOnlyList<Row> Matrix = BuildMatrix();
+
+    public static TheoryData<string> Rows() => [.. Matrix.Select(r => r.Name)];
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Each_caller_gets_exactly_the_status_the_matrix_says(string name)
+    {
+        var row = Matrix.Single(r => r.Name == name);
+        var mismatches = new List<string>();
+
+        async Task Expect(string who, string? token, int expected)
+        {
+            var actual = await gateway.Call(row, token);
+            if (actual != expected)
+            {
+                mismatches.Add($"{who}: {actual} instead of {expected}");
+            }
+        }
+
+        foreach (var role in Roles.All)
+        {
+            var expected = row.Anonymous ? row.Allowed.Values.Single() : row.Allowed.GetValueOrDefault(role, Forbidden);
+            await Expect(role, gateway.Token(role), expected);
+        }
+
+        var someAllowedRole = row.Allowed.Keys.FirstOrDefault(r => r != "*") ?? Agent;
+        var refused = row.Anonymous ? row.Allowed.Values.Single() : Unauthorized;
+        await Expect("no token", null, refused);
+        await Expect("expired token", gateway.Token(someAllowedRole, lifetime: TimeSpan.FromMinutes(-5)), refused);
+        await Expect("token signed with another key", gateway.ForeignToken(someAllowedRole), refused);
+        await Expect("token for another project", gateway.Token(someAllowedRole, project: MatrixGateway.OtherProject),
+            row.Anonymous ? row.Allowed.Values.Single() : row.OtherProject ?? NotFound);
+
+        Assert.True(mismatches.Count == 0, $"{row.Method} {row.Path}:\n" + string.Join("\n", mismatches));
+    }
+
+    [Fact]
+    public void Every_endpoint_of_the_gateway_has_a_row_in_the_matrix()
+    {
+        var endpoints = gateway.Factory.Services.GetServices<EndpointDataSource>()
+            .SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToHashSet();
+        var covered = Matrix.Select(r => $"{r.Method} {r.Route}").ToHashSet();
+
+        Assert.Empty(endpoints.Except(covered));
+        Assert.Empty(covered.Except(endpoints));
+    }
+
+    [Fact]
+    public void Every_workflow_step_has_a_row_in_the_matrix()
+    {
+        var steps = Matrix.Where(r => r.Route == "/api/tickets/{ticketId}/{step}").Select(r => r.Path.Split('/')[^1]).ToHashSet();
+
+        Assert.Equal(Enum.GetValues<TicketStep>().Length, steps.Count);
+        Assert.Equal(Enum.GetValues<TicketStep>().Length, TicketStepNames().Count(steps.Contains));
+    }
+
+    private static IEnumerable<string> TicketStepNames() =>
+        Enum.GetValues<TicketStep>().Select(s => string.Concat(s.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())));
+
+    private static List<Row> BuildMatrix()
+    {
+        const string p = MatrixGateway.Project, t = MatrixGateway.TicketId, a = MatrixGateway.AgentId, c = MatrixGateway.CustomerId;
+        static Dictionary<string, int> Give(int status, params string[] roles) => roles.ToDictionary(r => r, _ => status);
+        static Dictionary<string, int> Everyone(int status) => new() { ["*"] = status };
+        const string Invalid = "{}";
+        var rows = new List<Row>
+        {
+            new("GET", "/healthz", "/healthz", null, Everyone(Ok), Anonymous: true),
+            new("GET", "/readyz", "/readyz", null, Everyone(Ok), Anonymous: true),
+            new("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, Everyone(Ok), Anonymous: true),
+            new("GET", "/demo/users", "/demo/users", null, Everyone(Ok), Anonymous: true),
+            new("POST", "/demo/tokens", "/demo/tokens", Invalid, Everyone(BadRequest), Anonymous: true),
+
+            new("GET", "/api/projects", "/api/projects", null, Give(Ok, [.. Roles.All]), OtherProject: Ok),
+            new("GET", "/api/projects/{projectId}", $"/api/projects/{p}", null, Give(Ok, Readers)),
+            new("PUT", "/api/projects/{projectId}", $"/api/projects/{p}", Invalid, Give(BadRequest, Admin)),
+            new("GET", "/api/projects/{projectId}/register.csv", $"/api/projects/{p}/register.csv", null, Give(Ok, Readers)),
+            new("GET", "/api/projects/{projectId}/summaries/daily", $"/api/projects/{p}/summaries/daily?date=yesterday", null,
+                Give(BadRequest, Supervisor, ProjectManager, Admin, Display)),
+            new("POST", "/api/projects/{projectId}/calls", $"/api/projects/{p}/calls", Invalid, Give(BadRequest, Integration)),
+            new("GET", "/api/projects/{projectId}/faults", $"/api/projects/{p}/faults", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin)),
+            new("POST", "/api/projects/{projectId}/faults", $"/api/projects/{p}/faults", Invalid, Give(BadRequest, Agent, Supervisor)),
+            new("POST", "/api/projects/{projectId}/phrases/check", $"/api/projects/{p}/phrases/check", Invalid, Give(BadRequest, Agent, Supervisor)),
+
+            new("POST", "/api/projects/{projectId}/tickets", $"/api/projects/{p}/tickets", Invalid, Give(BadRequest, Agent, Supervisor)),
+            new("GET", "/api/projects/{projectId}/tickets", $"/api/projects/{p}/tickets", null, Give(Ok, Readers)),
+            new("GET", "/api/tickets/{ticketId}", $"/api/tickets/{t}", null, Give(Ok, Readers)),
+            new("GET", "/api/tickets/{ticketId}/handling-form", $"/api/tickets/{t}/handling-form", null, Give(Ok, Readers)),
+
+            new("GET", "/api/projects/{projectId}/agents", $"/api/projects/{p}/agents", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin, Display)),
+            new("GET", "/api/agents/{agentId}", $"/api/agents/{a}", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin)),
+            new("PUT", "/api/agents/{agentId}", $"/api/agents/{a}", Invalid, Give(BadRequest, Admin)),
+            // An agent sets only their own presence and delegate: this one is someone else's.
+            new("PUT", "/api/agents/{agentId}/presence", $"/api/agents/{a}/presence", Invalid, new() { [Agent] = Forbidden, [Supervisor] = BadRequest }),
+            new("PUT", "/api/agents/{agentId}/delegate", $"/api/agents/{a}/delegate", Invalid,
+                new() { [Agent] = Forbidden, [Supervisor] = BadRequest, [Admin] = BadRequest }),
+
+            new("GET", "/api/customers/{customerId}", $"/api/customers/{c}", null, Give(Ok, Readers)),
+            new("PUT", "/api/customers/{customerId}", $"/api/customers/{c}", Invalid, Give(BadRequest, Agent, Supervisor, Admin)),
+            new("GET", "/api/projects/{projectId}/customers", $"/api/projects/{p}/customers", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin)),
+        };
+
+        // Workflow steps: an unknown field makes every body invalid, so whoever gets through gets a 400.
+        const string step = "/api/tickets/{ticketId}/{step}";
+        string[] floor = [Agent, Supervisor];
+        string[] handling = [Agent, Supervisor, Department];
+        foreach (var (name, roles) in new (string, string[])[]
+        {
+            ("forward", floor), ("dispatch", floor), ("notify-customer", floor), ("record-callback", floor), ("answer", floor), ("reply", floor),
+            ("verify", [Department]), ("resolve", [Department]),
+            ("wait-on-customer", handling), ("resume", handling),
+            ("reassign", [Supervisor]), ("escalate", [Supervisor]), ("classify", [Supervisor]),
+            ("sign-off", [ProjectManager]),
+        })
+        {
+            rows.Add(new("POST", step, $"/api/tickets/{t}/{name}", """{"unknownField":1}""", Give(BadRequest, roles)));
+        }
+
+        return rows;
+    }
+
+    /// <param name="Route">The route pattern as registered.</param>
+    /// <param name="Path">A concrete path on the fixture's data.</param>
+    /// <param name="Allowed">Role → status for the roles that get through ("*": everyone, for anonymous endpoints).</param>
+    /// <param name="OtherProject">What an allowed role's token for another project gets; 404 unless given.</param>
+    /// <param name="Anonymous">Open to anyone: every caller, with or without a token, gets the one allowed status.</param>
+    public sealed record Row(string Method, string Route, string Path, string? Body, Dictionary<string, int> Allowed, int? OtherProject = null, bool Anonymous = false)
+    {
+        public string Name => $"{Method} {Path}";
+    }
+}
+
+/// <summary>A gateway with a ticket, an agent and a customer in one project, and tokens for every kind of caller.</summary>
+public sealed class MatrixGateway : IAsyncLifetime
+{
+    public const string Project = "weibang-plaza";
+    public const string OtherProject = "jining-shiji-jiayuan";
+    public const string AgentId = "agent-matrix";
+    public const string CustomerId = "customer-matrix";
+
+    /// <summary>The ticket recorded with Idempotency-Key "matrix" in <see cref="Project"/>: its id follows from the two.</summary>
+    public const string TicketId = "161ee17cebbec0fb750b1ea91618ee90";
+
+    public GatewayFactory Factory { get; } = new();
+
+    private HttpClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        await ((IAsyncLifetime)Factory).InitializeAsync();
+        client = Factory.CreateClient();
+        var api = new HotlineApi(client, user => Factory.TokenFor(user));
+        await api.Put($"/api/agents/{AgentId}", new { workNumber = "9001", name = "王芳", projects = new[] { Project }, departments = Array.Empty<string>() });
+        await api.Put($"/api/customers/{CustomerId}", new
+        {
+            surname = "赵", honorific = "Mr", unitNumber = "1-1-101", phones = new[] { "13800001111" }, projectId = Project, tier = "B",
+        });
+
+        var ticket = await api.Intake(Project, HotlineApi.Complaint(), idempotencyKey: "matrix");
+        Assert.Equal(TicketId, HotlineApi.Id(ticket));
+        await api.Step(ticket, "forward", new { department = "工程部" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await ((IAsyncLifetime)Factory).DisposeAsync();
+    }
+
+    /// <summary>A token for one role on <see cref="Project"/> (a department user answers for 工程部, the ticket's department).</summary>
+    public string Token(string role, string project = Project, TimeSpan? lifetime = null) =>
+        Factory.TokenFor($"matrix-{role}", [role], [project], role == Roles.Department ? ["工程部"] : [], lifetime ?? TimeSpan.FromHours(1));
+
+    /// <summary>A well-formed token for an allowed role, signed with a key the gateway does not trust.</summary>
+    public string ForeignToken(string role)
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new AuthOptions { SigningKey = "some-other-issuers-key-0123456789abcdef" });
+        return new TokenIssuer(options, TimeProvider.System).Issue($"matrix-{role}", [role], [Project], lifetime: TimeSpan.FromHours(1));
+    }
+
+    public async Task<int> Call(AuthorizationMatrixTests.Row row, string? token)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Path);
+        request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
+        if (row.Body is not null)
+        {
+            request.Content = new StringContent(row.Body, Encoding.UTF8, "application/json");
+        }
+
+        // The factory's clients carry a default token: this one carries only the token given, if any.
+        using var bare = Factory.CreateDefaultClient();
+        bare.DefaultRequestHeaders.Authorization = null;
+        using var response = await bare.SendAsync(request);
+        Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        return (int)response.StatusCode;
+    }
+}

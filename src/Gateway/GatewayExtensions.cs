@@ -70,7 +70,7 @@ public static class GatewayExtensions
             options.SwaggerEndpoint("/openapi/v1.json", "HotlineGrains API");
             options.RoutePrefix = "swagger";
         });
-        app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints();
+        app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints().MapAuditTrail();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
         {
             app.MapGroup("/demo").MapDemoUsers();

@@ -16,6 +16,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     public string Provider { get; set; } = "Sqlite";
 
+    /// <summary>More settings for the gateway under test, applied last.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     /// <summary>Seed the demo floor (agents, customers, tickets) too; off so tests see only their own tickets.</summary>
     public bool DemoFloor { get; set; }
 
@@ -61,12 +64,19 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Demo:Floor", DemoFloor ? "true" : "false");
         builder.UseSetting("Reminders:PollInterval", "00:00:01");
         builder.UseSetting("Auth:SigningKey", SigningKey);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         builder.ConfigureTestServices(services =>
         {
             if (Clock is not null)
             {
                 services.AddSingleton<TimeProvider>(Clock);
             }
+
+            // The test server has no socket: requests arrive from loopback, as through Kestrel on one machine.
+            services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, LoopbackConnection>();
 
             // Record what leaves through the outbox, then hand it on to the real bus.
             var bus = services.Last(d => d.ServiceType == typeof(IEventPublisher));
@@ -118,4 +128,17 @@ internal sealed class RecordingPublisher(IEventPublisher inner, PublishedEvents 
         await inner.PublishAsync(@event, eventType, messageId, cancellationToken);
         published.Add(messageId, @event);
     }
+}
+
+internal sealed class LoopbackConnection : Microsoft.AspNetCore.Hosting.IStartupFilter
+{
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(nextMiddleware => context =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }

@@ -30,6 +30,17 @@ internal sealed partial class Check
         return this;
     }
 
+    /// <summary>
+    /// An ISO 8601 instant with its offset, years 2000–2100. One without an offset would be read
+    /// in the server's own time zone, so it is not an instant at all.
+    /// </summary>
+    public static bool TryParseInstant(string value, out DateTimeOffset instant) =>
+        DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out instant)
+        && value.Contains('T', StringComparison.Ordinal)
+        && DateTime.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var stated)
+        && stated.Kind != DateTimeKind.Unspecified
+        && instant.Year is >= 2000 and <= 2100;
+
     public Check Phone(string field, string? value, bool required = true)
     {
         if (value is null ? required : !PhonePattern().IsMatch(value))

@@ -14,15 +14,15 @@ internal static class CustomerEndpoints
         api.MapGet("/customers/{customerId}", Get)
             .WithSummary("A customer: form of address, unit, phones, tier, tickets (newest first) and relationship callbacks.")
             .Produces<CustomerView>().ProducesProblem(404)
-            .Allow(Roles.TicketReaders);
+            .Allow(Roles.TicketReaders).Audited("customer", "customerId");
         api.MapPut("/customers/{customerId}", Put)
             .WithSummary("Records a customer or replaces what is known of them. A tier change re-plans the relationship callbacks.")
             .Accepts<CustomerProfile>("application/json").Produces<CustomerView>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor, Roles.Admin);
+            .Allow(Roles.Agent, Roles.Supervisor, Roles.Admin).Audited("customer", "customerId");
         api.MapGet("/projects/{projectId}/customers", Directory)
             .WithSummary("A project's customers, last contact first; phone= finds the caller by their first number.")
             .Produces<IReadOnlyList<CustomerDirectoryRow>>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin).InCallersProject();
+            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin).InCallersProject().Audited("customers", "projectId");
         return api;
     }
 
@@ -41,6 +41,7 @@ internal static class CustomerEndpoints
         }
 
         var view = await grains.ReadAsync<CustomerGrain, CustomerView?>(customerId, c => c.View(), cancellationToken);
+        AuditTrailEndpoints.Project(http, view?.ProjectId);
         return view is null || !Caller.Of(http).Sees(view.ProjectId) ? (null, Problems.NotFound("Customer", customerId)) : (view, null);
     }
 
@@ -53,6 +54,7 @@ internal static class CustomerEndpoints
 
         // Someone else's customer cannot be overwritten, nor learnt about: it answers as missing.
         var existing = await grains.ReadAsync<CustomerGrain, string?>(customerId, c => c.View()?.ProjectId, cancellationToken);
+        AuditTrailEndpoints.Project(http, existing);
         if (existing is not null && !Caller.Of(http).Sees(existing))
         {
             return Problems.NotFound("Customer", customerId);
@@ -64,6 +66,7 @@ internal static class CustomerEndpoints
             return problem;
         }
 
+        AuditTrailEndpoints.Project(http, existing ?? profile!.ProjectId);
         var projectExists = Keys.IsValid(profile!.ProjectId) && Caller.Of(http).Sees(profile.ProjectId)
             && await grains.ReadAsync<ProjectGrain, bool>(profile.ProjectId, p => p.Settings is not null, cancellationToken);
         if (!projectExists)

@@ -19,7 +19,7 @@ internal static class ProjectEndpoints
         api.MapGet("/projects/{projectId}/register.csv", RegisterCsv.Get)
             .WithSummary("The complaint register (投诉登记表) as CSV (UTF-8 with BOM, opens in Excel with Chinese intact); from/to limit the received time.")
             .Produces(200, contentType: "text/csv").ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.TicketReaders).InCallersProject();
+            .Allow(Roles.TicketReaders).InCallersProject().Audited("register", "projectId", "export:csv");
         api.MapGet("/projects/{projectId}/summaries/daily", DailySummary)
             .WithSummary("The summary produced at the end of a service day (date=yyyy-MM-dd, project time).")
             .Produces<DailySummary>().ProducesValidationProblem().ProducesProblem(404)

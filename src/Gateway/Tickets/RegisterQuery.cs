@@ -104,10 +104,7 @@ internal sealed record RegisterQuery(
             return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
         }
 
-        // An instant without an offset would be read in the server's own time zone: refused, it must say which.
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) && value.Contains('T', StringComparison.Ordinal)
-            && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var stated) && stated.Kind != DateTimeKind.Unspecified
-            && instant.Year is >= 2000 and <= 2100)
+        if (Check.TryParseInstant(value, out var instant))
         {
             return instant.ToUniversalTime();
         }

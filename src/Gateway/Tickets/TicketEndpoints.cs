@@ -22,23 +22,24 @@ internal static class TicketEndpoints
             .WithSummary("Records a ticket from the intake form. An Idempotency-Key header makes a retried create return the first ticket.")
             .Accepts<IntakeRequest>("application/json")
             .Produces<TicketView>(StatusCodes.Status201Created).Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor).InCallersProject().RequireRateLimiting(SecurityExtensions.IntakeLimit);
+            .Allow(Roles.Agent, Roles.Supervisor).InCallersProject().RequireRateLimiting(SecurityExtensions.IntakeLimit)
+            .Audited("ticket", "ticketId", "change:create");
         api.MapGet("/projects/{projectId}/tickets", Register)
             .WithSummary("The ticket register: filter by status, kind, severity, assignee, department and received time; 50 a page.")
             .Produces<RegisterPage>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.TicketReaders).InCallersProject();
+            .Allow(Roles.TicketReaders).InCallersProject().Audited("register", "projectId");
         api.MapGet("/tickets/{ticketId}", Get)
             .WithSummary("A ticket with its SLA clocks and allowed next steps; the ETag header is its version.")
             .Produces<TicketView>().ProducesProblem(404)
-            .Allow(Roles.TicketReaders);
+            .Allow(Roles.TicketReaders).Audited("ticket", "ticketId");
         api.MapPost("/tickets/{ticketId}/{step}", PerformStep)
             .WithSummary("Performs a workflow step (forward, verify, dispatch, wait-on-customer, resume, resolve, notify-customer, record-callback, answer, reply, reassign, escalate, classify, sign-off). If-Match guards against stale edits (412); a step the status does not allow is 409 with the allowed steps.")
             .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412)
-            .Allow(TicketStepAccess.AnyStepper);
+            .Allow(TicketStepAccess.AnyStepper).Audited("ticket", "ticketId");
         api.MapGet("/tickets/{ticketId}/handling-form", HandlingFormEndpoint.Get)
             .WithSummary("The handling form (投诉处理表): printable HTML, or JSON with Accept: application/json.")
             .Produces<HandlingForm>().Produces(200, contentType: "text/html").ProducesProblem(404)
-            .Allow(Roles.TicketReaders);
+            .Allow(Roles.TicketReaders).Audited("ticket", "ticketId", "read:handling-form");
         return api;
     }
 
@@ -82,6 +83,7 @@ internal static class TicketEndpoints
         }
 
         var ticketId = key.Length > 0 ? TicketIdFor(projectId, key) : Guid.NewGuid().ToString("N");
+        AuditTrailEndpoints.Resource(http, ticketId);
         var created = await grains.CallAsync<TicketGrain, bool>(ticketId, t => t.Open(request.ToIntake(projectId), Caller.Of(http).Id), cancellationToken);
         var deadline = time.GetUtcNow() + NumberingWait;
         var pause = TimeSpan.FromMilliseconds(2);
@@ -345,6 +347,7 @@ internal static class TicketEndpoints
         }
 
         var (state, version) = await grains.ReadAsync<TicketGrain, (TicketState, long)>(ticketId, t => (t.Snapshot, t.ETag), cancellationToken);
+        AuditTrailEndpoints.Project(http, state.Intake?.ProjectId);
         if (state.Intake is null || state.Number is null || !Caller.Of(http).Sees(state.Intake.ProjectId))
         {
             return (null, 0, null, Problems.NotFound("Ticket", ticketId));

@@ -131,6 +131,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
             new("GET", "/api/customers/{customerId}", $"/api/customers/{c}", null, Give(Ok, Readers)),
             new("PUT", "/api/customers/{customerId}", $"/api/customers/{c}", Invalid, Give(BadRequest, Agent, Supervisor, Admin)),
             new("GET", "/api/projects/{projectId}/customers", $"/api/projects/{p}/customers", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin)),
+
+            new("GET", "/api/audit", $"/api/audit?projectId={p}", null, Give(Ok, Admin)),
         };
 
         // Workflow steps: an unknown field makes every body invalid, so whoever gets through gets a 400.

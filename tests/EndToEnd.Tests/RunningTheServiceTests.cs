@@ -95,10 +95,11 @@ public sealed class RunningTheServiceTests : IDisposable
         await Eventually.Until(async () =>
         {
             Assert.False(worker.HasExited, worker.Output);
+            // The log line is read from the process asynchronously: it may arrive after the tables are there.
             return await database.ScalarAsync<bool>("select exists (select 1 from pg_tables where tablename = 'schema_migrations')")
-                && await database.ScalarAsync<long>("select count(*) from schema_migrations") == MigrationScripts.Postgres;
-        }, "the worker migrated the schema");
-        Assert.Contains("Grain storage Postgres is ready", worker.Output, StringComparison.Ordinal);
+                && await database.ScalarAsync<long>("select count(*) from schema_migrations") == MigrationScripts.Postgres
+                && worker.Output.Contains("Grain storage Postgres is ready", StringComparison.Ordinal);
+        }, "the worker migrated the schema and said so");
         Assert.False(worker.HasExited);
     }
 }

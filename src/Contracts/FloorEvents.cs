@@ -78,3 +78,19 @@ public sealed record CustomerCallbackDue : FloorEvent
 
     public required DateTimeOffset DueAt { get; init; }
 }
+
+/// <summary>
+/// A call event from the phone switch was recorded: the floor's call metrics (waiting, answer
+/// rate, service level) changed. Carries no caller number.
+/// </summary>
+public sealed record CallEventRecorded : FloorEvent
+{
+    public required string CallId { get; init; }
+
+    /// <summary>Ringing, Answered, Ended or Abandoned.</summary>
+    public required string Event { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    public string? Agent { get; init; }
+}

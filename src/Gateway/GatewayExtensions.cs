@@ -2,6 +2,7 @@ using HotlineGrains.Gateway.Agents;
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Customers;
 using HotlineGrains.Gateway.Demo;
+using HotlineGrains.Gateway.Floor;
 using HotlineGrains.Gateway.Health;
 using HotlineGrains.Gateway.Projects;
 using HotlineGrains.Gateway.Tickets;
@@ -44,7 +45,8 @@ public static class GatewayExtensions
             return Task.CompletedTask;
         }));
         builder.AddHotlineSecurity();
-        builder.Services.AddHotlineSilo(builder.Configuration);
+        builder.Services.AddHotlineSilo(builder.Configuration, bus => bus.AddFloorConsumers());
+        builder.AddHotlineFloor();
         builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {
@@ -62,6 +64,9 @@ public static class GatewayExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Pages and scripts hold no data: they are served to anyone; what they show comes through the hub with a token.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseHotlineSecurity();
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -71,6 +76,7 @@ public static class GatewayExtensions
             options.RoutePrefix = "swagger";
         });
         app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints().MapAuditTrail();
+        app.MapHotlineFloor();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
         {
             app.MapGroup("/demo").MapDemoUsers();

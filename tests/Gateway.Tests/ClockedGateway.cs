@@ -22,6 +22,8 @@ public abstract class ClockedGateway(string provider) : IAsyncLifetime
 
     protected IServiceProvider Services => factory!.Services;
 
+    protected GatewayFactory Factory => factory!;
+
     protected DateTimeOffset Now => Clock.GetUtcNow();
 
     public async Task InitializeAsync()

@@ -45,13 +45,7 @@ internal static class AgentEndpoints
             return problem;
         }
 
-        // A floor row sits under the agent's home project; agents who also serve this project
-        // live under other homes, so every project's rows are read and those serving this one kept.
-        var projects = await readModels.QueryAsync<ProjectListItem>(
-            new ReadModelQuery(ProjectGrain.ProjectsModel, [ProjectGrain.ProjectsScope]) { Limit = FloorLimit }, cancellationToken);
-        var rows = await readModels.QueryAsync<AgentFloorRow>(
-            new ReadModelQuery(AgentGrain.FloorModel, [.. projects.Items.Select(p => p.Id)]) { Limit = FloorLimit }, cancellationToken);
-        var serving = rows.Items.Where(r => r.Projects.Contains(projectId)).Select(r => r.Id).ToList();
+        var serving = (await ServingAsync(projectId, readModels, cancellationToken)).Select(r => r.Id).ToList();
         var now = time.GetUtcNow();
         var views = new List<AgentView>(serving.Count);
         foreach (var id in serving)
@@ -63,6 +57,20 @@ internal static class AgentEndpoints
         }
 
         return TypedResults.Ok(views.OrderBy(v => v.WorkNumber, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// The floor rows of the agents serving a project. A row sits under the agent's home project;
+    /// agents who also serve this one live under other homes, so every project's rows are read and
+    /// those serving this one kept.
+    /// </summary>
+    public static async Task<IReadOnlyList<AgentFloorRow>> ServingAsync(string projectId, IReadModels readModels, CancellationToken cancellationToken)
+    {
+        var projects = await readModels.QueryAsync<ProjectListItem>(
+            new ReadModelQuery(ProjectGrain.ProjectsModel, [ProjectGrain.ProjectsScope]) { Limit = FloorLimit }, cancellationToken);
+        var rows = await readModels.QueryAsync<AgentFloorRow>(
+            new ReadModelQuery(AgentGrain.FloorModel, [.. projects.Items.Select(p => p.Id)]) { Limit = FloorLimit }, cancellationToken);
+        return [.. rows.Items.Where(r => r.Projects.Contains(projectId)).OrderBy(r => r.WorkNumber, StringComparer.Ordinal)];
     }
 
     private static async Task<IResult> Get(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)

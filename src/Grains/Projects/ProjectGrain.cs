@@ -36,6 +36,13 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
 
     public DailySummary? SummaryOf(DateOnly date) => State.Summaries.LastOrDefault(s => s.Date == date);
 
+    /// <summary>The floor's call and alert picture at <paramref name="now"/>: calls still ringing, today's counters, recent silence alerts.</summary>
+    public ProjectFloor Floor(DateTimeOffset now) => new(
+        State.Ringing.Count,
+        State.Ringing.Count == 0 ? null : State.Ringing.Values.Min(),
+        Today(now).Copy(),
+        [.. State.SilenceAlerts.Where(a => a > now - TimeSpan.FromHours(12))]);
+
     /// <summary>Today's counters so far (project time), for the floor.</summary>
     public DayStats Today(DateTimeOffset now) =>
         State.Days.LastOrDefault(d => State.Settings is { } s && d.Date == LocalDate(s, now)) ?? new DayStats { Date = State.Settings is { } t ? LocalDate(t, now) : default };
@@ -144,6 +151,17 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
             State.Ringing.Remove(stale);
         }
 
+        Turn.Publish(new CallEventRecorded
+        {
+            EventId = Guid.NewGuid(),
+            ProjectId = Key,
+            OccurredAt = Turn.Now,
+            Actor = "system:switch",
+            CallId = call.CallId,
+            Event = call.Kind.ToString(),
+            At = call.At,
+            Agent = call.Agent,
+        });
         return Task.CompletedTask;
     }
 

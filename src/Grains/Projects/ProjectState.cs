@@ -57,6 +57,9 @@ public sealed class DayStats
     public int CallbacksUnsatisfied { get; set; }
 
     public int CallbacksUnreachable { get; set; }
+
+    /// <summary>A copy to hand out of the grain: the state's own object changes with the next turn.</summary>
+    public DayStats Copy() => (DayStats)MemberwiseClone();
 }
 
 /// <summary>The end-of-day report to management (SPEC §4.2).</summary>
@@ -82,3 +85,7 @@ public sealed record DailySummary(
 public sealed record FaultRecord(string Id, string Cause, DateTimeOffset Start, DateTimeOffset? End, string RecordedBy);
 
 public sealed record ProjectListItem(string Id, string Name, string TicketPrefix, string TimeZone);
+
+/// <summary>What the wallboard shows of a project's line (<see cref="ProjectGrain.Floor"/>).</summary>
+/// <param name="RecentSilenceAlerts">LineSilent alerts of the last 12 hours, oldest first.</param>
+public sealed record ProjectFloor(int CallsWaiting, DateTimeOffset? LongestWaitingSince, DayStats Today, IReadOnlyList<DateTimeOffset> RecentSilenceAlerts);

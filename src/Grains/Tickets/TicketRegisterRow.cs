@@ -30,7 +30,9 @@ public sealed record TicketRegisterRow(
     int EscalationLevel,
     DateTimeOffset? NextDueAt,
     string? SlaState,
-    DateTimeOffset? ClosedAt)
+    DateTimeOffset? ClosedAt,
+    DateTimeOffset? CallbackDueAt = null,
+    DateTimeOffset? ResolvedAt = null)
 {
     public static TicketRegisterRow From(string ticketId, TicketState state, SlaStatus? sla)
     {
@@ -61,6 +63,8 @@ public sealed record TicketRegisterRow(
             state.EscalationLevel,
             nextDue,
             worst?.ToString(),
-            state.ClosedAt);
+            state.ClosedAt,
+            state.NextCallback?.DueAt,
+            state.ResolvedAt);
     }
 }

@@ -23,6 +23,9 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
 
     private static readonly string[] Readers = [Agent, Supervisor, Department, ProjectManager, Admin];
 
+    /// <summary>An endpoint that takes any method (the SignalR hub's); its row says which one the matrix calls with.</summary>
+    private const string AnyMethod = "ANY";
+
     /// <summary>
     /// One row per endpoint (and per workflow step): the roles that get through with the status
     /// they then get; every other role gets 403. <c>OtherProject</c> is what a token of an allowed
@@ -70,7 +73,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
     {
         var endpoints = gateway.Factory.Services.GetServices<EndpointDataSource>()
             .SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [AnyMethod]).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .ToHashSet();
         var covered = Matrix.Select(r => $"{r.Method} {r.Route}").ToHashSet();
 
@@ -98,8 +101,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
         const string Invalid = "{}";
         var rows = new List<Row>
         {
-            new("GET", "/healthz", "/healthz", null, Everyone(Ok), Anonymous: true),
-            new("GET", "/readyz", "/readyz", null, Everyone(Ok), Anonymous: true),
+            new(AnyMethod, "/healthz", "/healthz", null, Everyone(Ok), Anonymous: true, Verb: "GET"),
+            new(AnyMethod, "/readyz", "/readyz", null, Everyone(Ok), Anonymous: true, Verb: "GET"),
             new("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, Everyone(Ok), Anonymous: true),
             new("GET", "/demo/users", "/demo/users", null, Everyone(Ok), Anonymous: true),
             new("POST", "/demo/tokens", "/demo/tokens", Invalid, Everyone(BadRequest), Anonymous: true),
@@ -133,6 +136,12 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
             new("GET", "/api/projects/{projectId}/customers", $"/api/projects/{p}/customers", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin)),
 
             new("GET", "/api/audit", $"/api/audit?projectId={p}", null, Give(Ok, Admin)),
+
+            // The hub lets the people of the floor connect; which projects they may watch is decided on Join.
+            new(AnyMethod, "/hubs/wallboard/negotiate", "/hubs/wallboard/negotiate?negotiateVersion=1", null,
+                Give(Ok, Display, Supervisor, Agent, ProjectManager, Admin), OtherProject: Ok, Verb: "POST"),
+            new(AnyMethod, "/hubs/wallboard", "/hubs/wallboard", null,
+                Give(BadRequest, Display, Supervisor, Agent, ProjectManager, Admin), OtherProject: BadRequest, Verb: "GET"),
         };
 
         // Workflow steps: an unknown field makes every body invalid, so whoever gets through gets a 400.
@@ -159,7 +168,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
     /// <param name="Allowed">Role → status for the roles that get through ("*": everyone, for anonymous endpoints).</param>
     /// <param name="OtherProject">What an allowed role's token for another project gets; 404 unless given.</param>
     /// <param name="Anonymous">Open to anyone: every caller, with or without a token, gets the one allowed status.</param>
-    public sealed record Row(string Method, string Route, string Path, string? Body, Dictionary<string, int> Allowed, int? OtherProject = null, bool Anonymous = false)
+    /// <param name="Verb">The method to call with, for an endpoint that takes any.</param>
+    public sealed record Row(string Method, string Route, string Path, string? Body, Dictionary<string, int> Allowed, int? OtherProject = null, bool Anonymous = false, string? Verb = null)
     {
         public string Name => $"{Method} {Path}";
     }
@@ -215,7 +225,7 @@ public sealed class MatrixGateway : IAsyncLifetime
 
     public async Task<int> Call(AuthorizationMatrixTests.Row row, string? token)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(row.Method), row.Path);
+        using var request = new HttpRequestMessage(new HttpMethod(row.Verb ?? row.Method), row.Path);
         request.Headers.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
         if (row.Body is not null)
         {

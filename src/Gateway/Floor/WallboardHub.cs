@@ -1,0 +1,55 @@
+using HotlineGrains.Gateway.Api;
+using HotlineGrains.Gateway.Security;
+using HotlineGrains.Grains.Projects;
+using HotlineGrains.Silo;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace HotlineGrains.Gateway.Floor;
+
+/// <summary>
+/// The live floor for wall displays and consoles: <c>Join</c> a project (or <c>*</c> for all of
+/// the caller's) and get its boards at once, then a new <c>Board</c> whenever one changes.
+/// </summary>
+[Authorize(Roles = $"{Roles.Display},{Roles.Supervisor},{Roles.Agent},{Roles.ProjectManager},{Roles.Admin}")]
+internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModels) : Hub
+{
+    public const string Path = "/hubs/wallboard";
+    public const string BoardMethod = "Board";
+
+    public static string Group(string projectId) => "project:" + projectId;
+
+    public async Task<IReadOnlyList<ProjectBoard>> Join(string projectId)
+    {
+        var caller = Caller.From(Context.User!);
+        IReadOnlyList<string> projects;
+        if (projectId == HotlineClaims.AllProjects)
+        {
+            var all = await readModels.QueryAsync<ProjectListItem>(
+                new ReadModelQuery(ProjectGrain.ProjectsModel, [ProjectGrain.ProjectsScope]) { Ascending = true, Limit = 1000 }, Context.ConnectionAborted);
+            projects = [.. all.Items.Select(p => p.Id).Where(caller.Sees).Order(StringComparer.Ordinal)];
+        }
+        else
+        {
+            // Outside the caller's projects a project does not exist, as in the REST API.
+            projects = Keys.IsValid(projectId) && caller.Sees(projectId) ? [projectId] : [];
+        }
+
+        var result = new List<ProjectBoard>(projects.Count);
+        foreach (var id in projects)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Group(id), Context.ConnectionAborted);
+            if (await boards.CurrentAsync(id, Context.ConnectionAborted) is { } board)
+            {
+                result.Add(board);
+            }
+        }
+
+        if (result.Count == 0 && projectId != HotlineClaims.AllProjects)
+        {
+            throw new HubException($"There is no project '{projectId}'.");
+        }
+
+        return result;
+    }
+}

@@ -7,7 +7,8 @@
 #   scripts/services.sh env                              print export lines: eval "$(scripts/services.sh env)"
 #
 # Without service names a command applies to both services. `start` also installs
-# chromium (needed by the browser tests) when it is missing.
+# chromium (needed by the browser tests) when it is missing, and Node.js with npm (the gateway's
+# build restores its browser libraries with npm) when no npm is on PATH.
 #
 # Everything lives under ${HOTLINE_SERVICES_DIR:-/tmp/hotlinegrains-services}:
 #   pg/data, pg/postgres.log, pg/run (unix socket)    PostgreSQL 15, owned by the `postgres` OS user
@@ -129,6 +130,9 @@ ensure_packages() {
     APT_DEADLINE=$((SECONDS + APT_LOCK_TIMEOUT))
     local missing=() p
     for p in "${PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+    # The gateway's build restores its browser libraries with npm. Any Node.js on PATH will do
+    # (it may come from elsewhere than Debian): only when there is none is Debian's installed.
+    command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
     if (( ${#missing[@]} == 0 )); then
         return 0
     fi
@@ -137,6 +141,7 @@ ensure_packages() {
         wait_apt_idle
         missing=()
         for p in "${PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+        command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
         (( ${#missing[@]} == 0 )) && return 0
     fi
     require_root

@@ -3,9 +3,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace HotlineGrains.EndToEnd.Tests;
+namespace HotlineGrains.Testing;
 
-/// <summary>The gateway as a user runs it: its own process, its own port, its own working directory.</summary>
+/// <summary>
+/// The gateway as a user runs it: its own process, its own port, its own working directory (where
+/// the embedded default keeps <c>hotline.db</c>). Settings go on the command line as
+/// <c>--Key=Value</c>. Starting again with the same directory and <c>port</c> brings back the same
+/// service at the same address, as after a restart.
+/// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly Process process;
@@ -25,17 +30,17 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', output);
 
-    public static GatewayProcess Start(string workingDirectory, IDictionary<string, string?>? settings = null) =>
-        Start("Gateway", "HotlineGrains.Gateway.dll", workingDirectory, settings);
+    /// <param name="port">The loopback port to listen on; a free one when null.</param>
+    public static GatewayProcess Start(string workingDirectory, IDictionary<string, string?>? settings = null, int? port = null) =>
+        Start("Gateway", "HotlineGrains.Gateway.dll", workingDirectory, settings, port);
 
     /// <summary>The headless worker (<c>src/Silo</c>): no HTTP, reminders and outbox only.</summary>
     public static GatewayProcess StartWorker(string workingDirectory, IDictionary<string, string?> settings) =>
-        Start("Silo", "HotlineGrains.Silo.dll", workingDirectory, settings);
+        Start("Silo", "HotlineGrains.Silo.dll", workingDirectory, settings, port: null);
 
-    private static GatewayProcess Start(string project, string assembly, string workingDirectory, IDictionary<string, string?>? settings)
+    private static GatewayProcess Start(string project, string assembly, string workingDirectory, IDictionary<string, string?>? settings, int? port)
     {
-        var port = FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
+        var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var gateway = BuildDirectory(project, assembly);
         var info = new ProcessStartInfo("dotnet")
         {

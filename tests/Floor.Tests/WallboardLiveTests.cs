@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace HotlineGrains.Floor.Tests;
+
+/// <summary>The wallboard in Chromium against a running gateway: live updates and riding out a restart.</summary>
+public sealed class WallboardLiveTests(ChromiumFixture chromium, ITestOutputHelper output) : IClassFixture<ChromiumFixture>
+{
+    private const string Plaza = "weibang-plaza";
+    private static readonly TimeSpan OnScreen = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task A_ticket_created_through_the_API_shows_on_an_open_wallboard_within_a_second()
+    {
+        // Without the demo floor the board starts empty, so the new ticket's row is the one to appear.
+        await using var gateway = await FloorGateway.StartAsync(demoFloor: false);
+        await using var wallboard = await chromium.OpenAsync(gateway.Address, $"?project={Plaza}", 1920, 1080);
+        var agent = await gateway.TokenAsync("agent-gc-1");
+
+        var times = new List<TimeSpan>();
+        foreach (var content in new[] { "地下车库B区照明灯坏了三盏,晚上很暗。", "5号楼电梯按键失灵。", "小区东门道闸不抬杆。" })
+        {
+            var (ticket, answeredAt) = await gateway.RecordComplaintAsync(Plaza, agent, content);
+            var number = ticket.GetProperty("number").GetString()!;
+            var row = await WaitForRowAsync(wallboard, number, answeredAt);
+            times.Add(Stopwatch.GetElapsedTime(answeredAt));
+
+            Assert.Equal("Running", await row.GetAttributeAsync("data-sla"));
+            Assert.Contains("受理", await row.InnerTextAsync(), StringComparison.Ordinal);
+        }
+
+        output.WriteLine($"ticket on screen after the API answered: {string.Join(", ", times.Select(t => $"{t.TotalMilliseconds:0} ms"))}");
+        Assert.All(times, time => Assert.True(time < OnScreen, $"took {time.TotalMilliseconds:0} ms"));
+        Assert.Equal("3", await wallboard.TextAsync("open-tickets"));
+    }
+
+    [Fact]
+    public async Task The_wallboard_shows_offline_when_the_server_stops_and_recovers_on_its_own()
+    {
+        await using var gateway = await FloorGateway.StartAsync(demoFloor: false);
+        await using var wallboard = await chromium.OpenAsync(gateway.Address, $"?project={Plaza}", 1920, 1080);
+        var agent = await gateway.TokenAsync("agent-gc-1");
+        var (before, _) = await gateway.RecordComplaintAsync(Plaza, agent, "车库照明坏了");
+        await wallboard.Page.WaitForSelectorAsync(WallboardPage.Ticket(before.GetProperty("number").GetString()!));
+        Assert.False(await wallboard.OfflineBanner.IsVisibleAsync());
+
+        await gateway.StopAsync();
+
+        await wallboard.OfflineBanner.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 15_000 });
+        Assert.Contains("OFFLINE", await wallboard.OfflineBanner.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains(await wallboard.StateAsync(), new[] { "reconnecting", "offline" });
+
+        // Same port, same database; the embedded default makes up a new signing key, so the page
+        // needs a new token as well as a new connection, and finds both alone.
+        await gateway.StartAgainAsync();
+
+        await wallboard.OfflineBanner.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Hidden, Timeout = 30_000 });
+        await wallboard.WaitUntilLiveAsync(TimeSpan.FromSeconds(5));
+        Assert.True(await wallboard.Page.Locator(WallboardPage.Ticket(before.GetProperty("number").GetString()!)).IsVisibleAsync());
+
+        // The board is live again, not a picture of the old one: a new ticket arrives.
+        var (after, answeredAt) = await gateway.RecordComplaintAsync(Plaza, await gateway.TokenAsync("agent-gc-1"), "电梯按键失灵");
+        await WaitForRowAsync(wallboard, after.GetProperty("number").GetString()!, answeredAt);
+        Assert.Equal("2", await wallboard.TextAsync("open-tickets"));
+    }
+
+    /// <summary>Waits for the ticket's row until a second after the API answered; fails with what the page logged.</summary>
+    private static async Task<IElementHandle> WaitForRowAsync(WallboardPage wallboard, string number, long answeredAt)
+    {
+        var left = OnScreen - Stopwatch.GetElapsedTime(answeredAt);
+        try
+        {
+            var row = await wallboard.Page.WaitForSelectorAsync(WallboardPage.Ticket(number),
+                new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible, Timeout = (float)Math.Max(1, left.TotalMilliseconds) });
+            return row!;
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"{number} was not on the wallboard {OnScreen.TotalMilliseconds:0} ms after the API answered.\n{wallboard.Console}", exception);
+        }
+    }
+}

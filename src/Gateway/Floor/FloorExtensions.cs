@@ -26,6 +26,7 @@ public static class FloorExtensions
     internal static WebApplicationBuilder AddHotlineFloor(this WebApplicationBuilder builder)
     {
         builder.Services.AddSignalR();
+        builder.Services.AddOptions<FloorOptions>().Bind(builder.Configuration.GetSection(FloorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<WallboardReader>();
         builder.Services.AddSingleton<WallboardBoards>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<WallboardBoards>());

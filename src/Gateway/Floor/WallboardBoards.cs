@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace HotlineGrains.Gateway.Floor;
 
@@ -10,13 +11,12 @@ namespace HotlineGrains.Gateway.Floor;
 /// board is also re-read periodically, so a node that lost the bus for a while catches up alone.
 /// </summary>
 internal sealed partial class WallboardBoards(
-    IServiceScopeFactory scopes, IHubContext<WallboardHub> hub, TimeProvider time, ILogger<WallboardBoards> logger) : BackgroundService
+    IServiceScopeFactory scopes, IHubContext<WallboardHub> hub, TimeProvider time, IOptions<FloorOptions> options, ILogger<WallboardBoards> logger) : BackgroundService
 {
     /// <summary>Events of one change (a step publishes two or three) arrive within milliseconds: they make one board.</summary>
     public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(30);
 
-    /// <summary>The catch-up read of every watched board, for events lost with the bus.</summary>
-    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(15);
+    private TimeSpan Refresh => options.Value.RefreshInterval;
 
     private readonly ConcurrentDictionary<string, ProjectBoard> current = new(StringComparer.Ordinal);
     private readonly Channel<string> changed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });

@@ -55,6 +55,11 @@ public static class GatewayExtensions
             {
                 builder.Services.AddHostedService<DemoFloorSeeder>();
             }
+
+            if (builder.Configuration.GetValue($"{DemoOptions.Section}:{nameof(DemoOptions.CallSimulator)}", defaultValue: true))
+            {
+                builder.Services.AddHostedService<CallSimulator>();
+            }
         }
 
         return builder;

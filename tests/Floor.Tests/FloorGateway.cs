@@ -25,7 +25,8 @@ public sealed class FloorGateway : IAsyncDisposable
 
     private FloorGateway(bool demoFloor)
     {
-        settings = new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Floor"] = demoFloor ? "true" : "false" };
+        // The simulated switch stays off: the tests make the calls they count on.
+        settings = new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Floor"] = demoFloor ? "true" : "false", ["Demo:CallSimulator"] = "false" };
         process = GatewayProcess.Start(directory, settings);
         client = new HttpClient { BaseAddress = process.Address, Timeout = TimeSpan.FromSeconds(10) };
     }

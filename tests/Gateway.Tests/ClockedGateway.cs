@@ -29,8 +29,14 @@ public abstract class ClockedGateway(string provider) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         factory = new GatewayFactory { Provider = provider, Clock = Clock };
+        Configure(factory);
         await ((IAsyncLifetime)factory).InitializeAsync();
         Api = new HotlineApi(factory.CreateClient(), user => factory.TokenFor(user));
+    }
+
+    /// <summary>Settings of a test class's own, before the gateway starts.</summary>
+    protected virtual void Configure(GatewayFactory gateway)
+    {
     }
 
     public async Task DisposeAsync()

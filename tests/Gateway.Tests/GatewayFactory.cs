@@ -62,6 +62,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Storage:ConnectionString", postgres?.ConnectionString ?? $"Data Source={Path.Combine(directory, "hotline.db")}");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Floor", DemoFloor ? "true" : "false");
+        builder.UseSetting("Demo:CallSimulator", "false");
         builder.UseSetting("Reminders:PollInterval", "00:00:01");
         builder.UseSetting("Auth:SigningKey", SigningKey);
         foreach (var (key, value) in Settings)

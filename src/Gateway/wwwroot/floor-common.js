@@ -1,0 +1,482 @@
+// Shared by the consoles (supervisor.html, agent.html): building the page from text only, the
+// labels of the floor, live timers, who the page acts for (a demo user's token, ?user=, or a token
+// given with ?token=), the REST API with the bearer token and If-Match, and the live floor from the
+// hub (/hubs/wallboard) with the connection state shown as the wallboard shows it.
+// The wallboard (wallboard.js) keeps its own copy of what it needs and does not load this file.
+window.HotlineFloor = (() => {
+  'use strict';
+
+  const HUB = '/hubs/wallboard';
+  const ALL = '*';
+  const RECONNECT_DELAYS = [0, 1000, 2000, 3000, 5000];
+  const RECONNECT_FOR_MS = 60_000;
+  const RETRY_CAP_MS = 5000;
+
+  // ---------------------------------------------------------------------------------- labels
+  const PRESENCE = {
+    Available: 'Ready 示闲', OnCall: 'On call 通话', WrapUp: 'Wrap-up 话后', Break: 'Break 小休', Leave: 'Leave 请假', Offline: 'Off 下班',
+  };
+  const PRESENCE_ORDER = ['OnCall', 'WrapUp', 'Available', 'Break', 'Leave', 'Offline'];
+  const STATUS = {
+    Pending: '待编号', Received: '受理', AwaitingAnswer: '待答复', Forwarded: '转交核实', Unfounded: '不属实',
+    InProgress: '处理中', WaitingOnCustomer: '待客户', Resolved: '处理完毕', CustomerNotified: '已答复', Closed: '归档',
+  };
+  const OPEN_STATUSES = ['Received', 'AwaitingAnswer', 'Forwarded', 'Unfounded', 'InProgress', 'WaitingOnCustomer', 'Resolved', 'CustomerNotified'];
+  const KIND = { Complaint: '投诉', Inquiry: '咨询', Lookup: '查询', Suggestion: '建议', Repair: '报修' };
+  const SEVERITY = { Simple: '简单', General: '一般', Complex: '复杂' };
+  const SEVERITY_ORDER = ['Complex', 'General', 'Simple'];
+  const CHANNEL = { Phone: '400电话', Web: '网站', Email: '邮件', WalkIn: '来访', SocialMedia: '社交媒体', Regulator: '主管部门' };
+  const SLA = {
+    Breached: 'BREACH 超时', Missed: 'MISSED 逾期', AtRisk: 'AT RISK 预警', Running: 'ON TIME', Paused: 'PAUSED 暂停', Met: 'MET',
+  };
+  const SLA_RANK = { Breached: 0, Missed: 1, AtRisk: 2 };
+  const AT_RISK = ['AtRisk', 'Breached', 'Missed'];
+
+  // ---------------------------------------------------------------------------------- page helpers
+  const byTestId = (testId, root = document) => root.querySelector(`[data-testid="${CSS.escape(testId)}"]`);
+
+  /** An element with attributes and children; strings become text nodes, so nothing is parsed as HTML. */
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value !== null && value !== undefined && value !== false) {
+        node.setAttribute(name, value === true ? '' : String(value));
+      }
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined && child !== false) {
+        node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      }
+    }
+    return node;
+  }
+
+  function setText(testId, text) {
+    const node = byTestId(testId);
+    if (node) {
+      node.textContent = text;
+    }
+  }
+
+  /** Replaces a select's options, keeping the chosen value when it is still offered. */
+  function fillSelect(select, options, keep = true) {
+    const chosen = select.value;
+    select.replaceChildren(...options.map(([value, text]) => el('option', { value }, text)));
+    if (keep && options.some(([value]) => value === chosen)) {
+      select.value = chosen;
+    }
+  }
+
+  const humanize = (value) => String(value ?? '').replace(/([a-z])([A-Z])/g, '$1 $2');
+  const label = (map, value) => map[value] || humanize(value);
+  const pad = (n) => String(n).padStart(2, '0');
+  const instant = (iso) => (iso ? Date.parse(iso) : NaN);
+
+  /** mm:ss under an hour, h:mm:ss above. */
+  function duration(ms) {
+    const total = Math.floor(Math.max(0, ms) / 1000);
+    const hours = Math.floor(total / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    const seconds = total % 60;
+    return hours > 0 ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`;
+  }
+
+  const timeOfDay = (ms) => {
+    const date = new Date(ms);
+    return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  };
+
+  const dateTime = (iso) => {
+    const at = instant(iso);
+    if (Number.isNaN(at)) {
+      return '–';
+    }
+    const date = new Date(at);
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  };
+
+  /** Sorts tickets as the wallboard does: breached, missed, at risk first, then by the next deadline. */
+  function sortTickets(tickets) {
+    const rank = (t) => SLA_RANK[t.slaState] ?? 3;
+    const due = (t) => {
+      const at = instant(t.nextDueAt);
+      return Number.isNaN(at) ? Number.MAX_SAFE_INTEGER : at;
+    };
+    return tickets.slice().sort((a, b) => rank(a) - rank(b) || due(a) - due(b) || instant(a.receivedAt) - instant(b.receivedAt));
+  }
+
+  // ---------------------------------------------------------------------------------- live timers
+  // Elements with data-since show the time elapsed since that instant; data-due a countdown to it,
+  // shown as overdue (−) once it has passed. The page's own tick runs after, with the same now.
+  function tickTimers(now) {
+    for (const node of document.querySelectorAll('[data-since]')) {
+      const since = instant(node.dataset.since);
+      node.textContent = Number.isNaN(since) ? '–' : duration(now - since);
+    }
+    for (const node of document.querySelectorAll('[data-due]')) {
+      const due = instant(node.dataset.due);
+      if (Number.isNaN(due)) {
+        node.textContent = '–';
+        continue;
+      }
+      const left = due - now;
+      const overdue = left < 0;
+      node.textContent = overdue ? `−${duration(-left)}` : duration(left);
+      if (node.dataset.overdue !== String(overdue)) {
+        node.dataset.overdue = String(overdue);
+      }
+    }
+    setText('clock', timeOfDay(now));
+  }
+
+  function startTicking(onTick) {
+    const run = () => {
+      const now = Date.now();
+      tickTimers(now);
+      if (onTick) {
+        onTick(now);
+      }
+    };
+    run();
+    setInterval(run, 1000);
+    return run;
+  }
+
+  // ---------------------------------------------------------------------------------- who the page acts for
+  const listOf = (value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+
+  /** The claims of a JWT, read (not checked: the server checks) to know who the page acts for. */
+  function claimsOf(token) {
+    try {
+      const part = String(token).split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const binary = atob(part.padEnd(Math.ceil(part.length / 4) * 4, '='));
+      const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+      return {
+        sub: typeof claims.sub === 'string' ? claims.sub : null,
+        roles: listOf(claims.role).map(String),
+        projects: listOf(claims.project).map(String),
+      };
+    } catch {
+      return { sub: null, roles: [], projects: [] };
+    }
+  }
+
+  /**
+   * The page's token: a demo user's (?user=agent-gc-1), fetched from the embedded default and
+   * fetched again for each new connection since a restarted demo node signs with a new key; or
+   * one given with ?token=, kept for the tab in sessionStorage and taken off the address bar.
+   */
+  function createAuth(page) {
+    const params = new URLSearchParams(location.search);
+    const key = `hotline.${page}.token`;
+    const fromUrl = params.get('token');
+    if (fromUrl) {
+      sessionStorage.setItem(key, fromUrl);
+      params.delete('token');
+      const query = params.toString();
+      history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+    }
+    const user = (params.get('user') || '').trim();
+    const state = { token: null, expiresAt: 0, fresh: false, source: 'none' };
+    if (user) {
+      state.source = 'demo';
+    } else if (sessionStorage.getItem(key)) {
+      state.source = 'given';
+      state.token = sessionStorage.getItem(key);
+    }
+
+    async function demoToken() {
+      const response = await fetch('/demo/tokens', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ user }),
+        cache: 'no-store',
+      });
+      if (!response.ok) {
+        throw new Error(response.status === 404 || response.status === 401
+          ? 'no demo users here: open the page with ?token=…'
+          : response.status === 400 ? `there is no demo user '${user}'` : `token endpoint answered ${response.status}`);
+      }
+      const issued = await response.json();
+      state.token = issued.token;
+      state.expiresAt = instant(issued.expiresAt) || 0;
+      state.fresh = true;
+    }
+
+    return {
+      get known() {
+        return state.source !== 'none';
+      },
+      get user() {
+        return user || claimsOf(state.token).sub;
+      },
+      async token() {
+        if (state.source === 'demo' && (!state.fresh || !state.token || Date.now() > state.expiresAt - 60_000)) {
+          await demoToken();
+        }
+        if (!state.token) {
+          throw new Error('no token: open the page with ?user=… or ?token=…');
+        }
+        return state.token;
+      },
+      async claims() {
+        return claimsOf(await this.token());
+      },
+      /** A new connection, or a 401: a demo token is fetched anew. */
+      renew() {
+        if (state.source === 'demo') {
+          state.fresh = false;
+          return true;
+        }
+        return false;
+      },
+    };
+  }
+
+  /** Without ?user= or a token: the demo users of the page's role, to pick from. */
+  async function showUserPicker(role) {
+    const picker = byTestId('user-picker');
+    picker.hidden = false;
+    const list = picker.querySelector('ul');
+    try {
+      const response = await fetch('/demo/users', { cache: 'no-store' });
+      if (!response.ok) {
+        throw new Error(`${response.status}`);
+      }
+      const users = (await response.json()).filter((u) => listOf(u.roles).includes(role));
+      list.replaceChildren(...users.map((u) => {
+        const params = new URLSearchParams(location.search);
+        params.set('user', u.id);
+        return el('li', null, el('a', { href: `?${params}`, 'data-testid': `pick-${u.id}` }, u.id), ' ', el('span', { class: 'muted' }, u.name));
+      }));
+    } catch {
+      list.replaceChildren(el('li', null, 'No demo users here: open the page with ?token=… 请使用 ?token= 打开'));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- REST API
+  function createApi(auth) {
+    /** One call; a 401 fetches a new demo token and tries once more (a refused token changed nothing). */
+    async function request(method, path, options = {}) {
+      for (let attempt = 0; ; attempt++) {
+        const headers = { Accept: 'application/json', Authorization: `Bearer ${await auth.token()}`, ...(options.headers || {}) };
+        if (options.body !== undefined) {
+          headers['Content-Type'] = 'application/json';
+        }
+        if (options.ifMatch) {
+          headers['If-Match'] = options.ifMatch;
+        }
+        const response = await fetch(path, {
+          method,
+          headers,
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          cache: 'no-store',
+        });
+        if (response.status === 401 && attempt === 0 && auth.renew()) {
+          continue;
+        }
+        const text = await response.text();
+        let data = null;
+        try {
+          data = text ? JSON.parse(text) : null;
+        } catch {
+          data = null;
+        }
+        return { status: response.status, ok: response.ok, etag: response.headers.get('ETag'), data };
+      }
+    }
+
+    return {
+      request,
+      get: (path) => request('GET', path),
+      post: (path, body, ifMatch, headers) => request('POST', path, { body, ifMatch, headers }),
+      put: (path, body) => request('PUT', path, { body }),
+    };
+  }
+
+  /** What a problem answer (RFC 7807) says, field errors included. */
+  function problemText(answer) {
+    const problem = answer && answer.data && typeof answer.data === 'object' ? answer.data : {};
+    const parts = [problem.title || `HTTP ${answer ? answer.status : '?'}`];
+    if (problem.detail) {
+      parts.push(String(problem.detail));
+    }
+    for (const [field, messages] of Object.entries(problem.errors || {})) {
+      parts.push(`${field}: ${listOf(messages).join(' ')}`);
+    }
+    return parts.join(' — ');
+  }
+
+  // ---------------------------------------------------------------------------------- connection state
+  const STATE_TEXT = {
+    connecting: 'connecting… 连接中', live: 'live 在线', reconnecting: 'reconnecting 重连中', offline: 'offline 离线', problem: 'no board 无数据',
+  };
+
+  function showConnection(state, detail, lastMessageAt) {
+    document.body.dataset.state = state;
+    setText('connection-state', STATE_TEXT[state] || state);
+    const banner = byTestId('offline-banner');
+    const down = state === 'offline' || state === 'reconnecting' || state === 'problem';
+    banner.hidden = !down;
+    banner.querySelector('.offline-flag').textContent = state === 'problem' ? 'NO BOARD 无数据' : 'OFFLINE 离线';
+    banner.querySelector('.offline-text').textContent = state === 'problem' ? '' : '— reconnecting… 正在重连 · the list is as it was';
+    const since = lastMessageAt ? ` · last update ${new Date(lastMessageAt).toLocaleTimeString('zh-CN', { hour12: false })}` : '';
+    setText('offline-detail', down ? `${detail ? String(detail) : ''}${since}` : '');
+  }
+
+  const describe = (error) => (error && error.message ? error.message.replace(/\s+/g, ' ').slice(0, 160) : '');
+
+  // ---------------------------------------------------------------------------------- live floor
+  /**
+   * Joins the project (or all of the caller's, '*') on the hub and keeps its boards: Join's answer
+   * replaces them, a Board message replaces one, an older board never overtakes a newer one.
+   * onChange(boards) runs after each change; the connection state is shown on the page.
+   */
+  function connectFloor({ auth, projectId, onChange }) {
+    const scope = projectId || ALL;
+    const boards = new Map();
+    let joinEpoch = 0;
+    let lastMessageAt = null;
+    const changed = () => {
+      lastMessageAt = Date.now();
+      setText('last-update', `updated ${timeOfDay(lastMessageAt)}`);
+      onChange(boards);
+    };
+    const show = (state, detail) => showConnection(state, detail, lastMessageAt);
+
+    function accept(board) {
+      if (!board || typeof board.projectId !== 'string' || (scope !== ALL && board.projectId !== scope)) {
+        return;
+      }
+      const current = boards.get(board.projectId);
+      if (current && instant(board.generatedAt) < instant(current.board.generatedAt)) {
+        return;
+      }
+      boards.set(board.projectId, { board, epoch: joinEpoch });
+      changed();
+    }
+
+    function replace(result, epoch) {
+      const next = new Map();
+      for (const board of result || []) {
+        const current = boards.get(board.projectId);
+        const keep = current && current.epoch === epoch && instant(current.board.generatedAt) > instant(board.generatedAt);
+        next.set(board.projectId, keep ? current : { board, epoch });
+      }
+      boards.clear();
+      for (const [id, entry] of next) {
+        boards.set(id, entry);
+      }
+      changed();
+    }
+
+    const connection = new signalR.HubConnectionBuilder()
+      .withUrl(HUB, { accessTokenFactory: () => auth.token() })
+      .withAutomaticReconnect({
+        nextRetryDelayInMilliseconds: (context) => (context.elapsedMilliseconds >= RECONNECT_FOR_MS
+          ? null
+          : RECONNECT_DELAYS[Math.min(context.previousRetryCount, RECONNECT_DELAYS.length - 1)]),
+      })
+      .configureLogging(signalR.LogLevel.Warning)
+      .build();
+
+    connection.on('Board', accept);
+    connection.onreconnecting((error) => {
+      auth.renew();
+      show('reconnecting', describe(error) || 'connection lost');
+    });
+    connection.onreconnected(() => join());
+    connection.onclose((error) => {
+      auth.renew();
+      show('offline', describe(error) || 'connection closed');
+      connect();
+    });
+
+    let wake = null;
+    const pause = (ms) => new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+
+    let connecting = false;
+    async function connect() {
+      if (connecting) {
+        return;
+      }
+      connecting = true;
+      try {
+        for (let attempt = 0; connection.state === signalR.HubConnectionState.Disconnected; attempt++) {
+          try {
+            await connection.start();
+          } catch (error) {
+            auth.renew();
+            show('offline', describe(error) || 'cannot reach the server');
+            await pause(Math.min(RETRY_CAP_MS, 500 * 2 ** attempt));
+          }
+        }
+      } finally {
+        connecting = false;
+      }
+      if (connection.state === signalR.HubConnectionState.Connected) {
+        await join();
+      }
+    }
+
+    async function join() {
+      const epoch = ++joinEpoch;
+      try {
+        const result = await connection.invoke('Join', scope);
+        if (epoch === joinEpoch) {
+          replace(result, epoch);
+          show('live');
+        }
+      } catch (error) {
+        if (connection.state !== signalR.HubConnectionState.Connected) {
+          return;
+        }
+        show('problem', describe(error).replace(/^.*HubException: /, '') || `cannot show ${scope}`);
+        await pause(10_000);
+        if (epoch === joinEpoch && connection.state === signalR.HubConnectionState.Connected) {
+          await join();
+        }
+      }
+    }
+
+    window.addEventListener('offline', () => show('offline', 'the network is down 网络中断'));
+    window.addEventListener('online', () => {
+      if (connection.state === signalR.HubConnectionState.Connected && document.body.dataset.state === 'offline') {
+        show('live');
+      }
+      if (wake) {
+        wake();
+      }
+    });
+
+    show('connecting');
+    connect();
+    return { boards, connection };
+  }
+
+  /** Every project's tickets and agents in one list each, with the project's id and name. */
+  function flatten(boards) {
+    const list = [...boards.values()].map((e) => e.board).sort((a, b) => String(a.name).localeCompare(String(b.name), 'zh-CN'));
+    return {
+      boards: list,
+      names: new Map(list.map((b) => [b.projectId, b.name])),
+      tickets: list.flatMap((b) => (b.openTickets || []).map((t) => ({ ...t, projectId: b.projectId, projectName: b.name }))),
+      agents: list.flatMap((b) => (b.agents || []).map((a) => ({ ...a, projectId: b.projectId, projectName: b.name }))),
+    };
+  }
+
+  return {
+    ALL,
+    PRESENCE, PRESENCE_ORDER, STATUS, OPEN_STATUSES, KIND, SEVERITY, SEVERITY_ORDER, CHANNEL, SLA, AT_RISK,
+    byTestId, el, setText, fillSelect, humanize, label, pad, instant, duration, timeOfDay, dateTime, sortTickets, listOf,
+    startTicking, createAuth, showUserPicker, createApi, problemText, connectFloor, flatten,
+  };
+})();

@@ -145,6 +145,7 @@ public sealed class BadInputTests(BadInputGateway gateway) : IClassFixture<BadIn
         new("reassign: neither agent nor department", Post, T + "/reassign", new { reason = "换人" }, 400, "agent"),
         new("reassign: department not of the project", Post, T + "/reassign", new { department = "宠物部", reason = "换部门" }, 400, "department"),
         new("reassign: reason missing", Post, T + "/reassign", new { department = "秩序部" }, 400, "reason"),
+        new("reassign: an agent who is not registered", Post, T + "/reassign", new { agent = "agent-nobody", reason = "换人" }, 400, "agent"),
         new("classify: nothing to change", Post, T + "/classify", new { }, 400, "kind"),
         new("classify: unknown severity", Post, T + "/classify", new { severity = "Extreme" }, 400, "severity"),
         new("sign-off: a body with an unknown field", Post, T + "/sign-off", new { signature = "王经理" }, 400, "signature"),

@@ -107,7 +107,7 @@ internal sealed partial class DemoFloorSeeder(IGrainClient grains, TimeProvider 
 
         var (customerId, profile) = customer;
         var intake = new TicketIntake(
-            projectId, story.Kind, Channel.Phone, profile.FormOfAddress, profile.UnitNumber, profile.Phones[0], story.Content, story.Category,
+            projectId, story.Kind, Channel.Phone, profile.FullName ?? profile.Surname, profile.UnitNumber, profile.Phones[0], story.Content, story.Category,
             story.Severity, Urgent: false, agent, story.Department, time.GetUtcNow() - story.Age, AnsweredOnCall: story.AnsweredOnCall,
             AnswerIsDifficult: false, profile.Honorific == Honorific.Ms ? "女士" : "先生", customerId);
         await grains.CallAsync<TicketGrain, bool>(ticketId, t => t.Open(intake, agent), cancellationToken);

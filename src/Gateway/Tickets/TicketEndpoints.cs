@@ -4,6 +4,7 @@ using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Projects;
 using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Customers;
+using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
 using HotlineGrains.Grains.Tickets;
@@ -267,11 +268,17 @@ internal static class TicketEndpoints
             case TicketStep.Reassign:
             {
                 var (body, problem) = await RequestBody.ReadAsync<ReassignRequest>(http);
+                var projectId = found.State!.Intake!.ProjectId;
+                var now = time.GetUtcNow();
+                // A ticket goes only to an agent who exists and serves its project, or nobody would ever see it.
+                var agentServes = body?.Agent is not { } agentId
+                    || (Keys.IsValid(agentId) && (await grains.ReadAsync<AgentGrain, AgentView?>(agentId, a => a.View(now), cancellationToken))?.Projects.Contains(projectId) == true);
                 if ((problem ?? Fails(new Check()
                         .Text("agent", body!.Agent, 40, required: false)
                         .OneOf("department", body!.Department, settings.Departments, required: false)
                         .Text("reason", body!.Reason, 500)
-                        .That(body!.Agent is not null || body!.Department is not null, "agent", "Name the agent or the department (or both) to reassign to."))) is { } bad)
+                        .That(body!.Agent is not null || body!.Department is not null, "agent", "Name the agent or the department (or both) to reassign to.")
+                        .That(agentServes, "agent", $"No agent '{body.Agent}' serves this project."))) is { } bad)
                 {
                     return bad;
                 }

@@ -8,7 +8,7 @@ internal sealed class BenchOptions
     public const string PostgresVariable = "HOTLINE_TEST_POSTGRES";
     public const string PgBinVariable = "HOTLINE_PG_BIN";
 
-    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "reminders", "outbox"];
+    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "reminders", "outbox", "wallboard"];
 
     /// <summary>The arguments as given, for the "command used" line of the report.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -59,6 +59,25 @@ internal sealed class BenchOptions
 
     public int OutboxEvents { get; private set; } = 20_000;
 
+    /// <summary>Wallboard hub clients connected at once, each joined to the measured project.</summary>
+    public int WallboardClients { get; private set; } = 500;
+
+    /// <summary>Changes of each kind (ticket intakes, presence changes) whose way to every screen is timed.</summary>
+    public int WallboardChanges { get; private set; } = 100;
+
+    /// <summary>Presence changes after the ticket intakes; 0 leaves that series out.</summary>
+    public int WallboardPresenceChanges { get; private set; } = 100;
+
+    /// <summary>One change is sent every this many milliseconds.</summary>
+    public double WallboardIntervalMs { get; private set; } = 200;
+
+    /// <summary>
+    /// The gateway's <c>Outbox:PollInterval</c> for each wallboard run, in order; null runs it with
+    /// the shipped default (the setting left out). A value given more than once is run that many
+    /// times: the tail of a latency varies from run to run more than a throughput does.
+    /// </summary>
+    public IReadOnlyList<TimeSpan?> WallboardPollIntervals { get; private set; } = [null, null, null, TimeSpan.FromMilliseconds(50)];
+
     /// <summary>Cores other processes may use during a measurement before it is taken again.</summary>
     public double NoiseLimit { get; private set; } = 0.15;
 
@@ -96,8 +115,9 @@ internal sealed class BenchOptions
           --providers Sqlite,Postgres   storage providers for turns and outbox [both]
           --modes Optimistic,RowLock    Silo:Concurrency modes on PostgreSQL [both]
           --sqlite-modes MODES     Silo:Concurrency modes on SQLite [Optimistic]
-          --only turns,pgbench,raw,reminders,outbox   parts to run [all]
-                                   (raw: the SQL of a turn sent straight through Npgsql)
+          --only turns,pgbench,raw,reminders,outbox,wallboard   parts to run [all]
+                                   (raw: the SQL of a turn sent straight through Npgsql;
+                                   wallboard: the gateway as a process, hub clients, no database server)
           --skip PARTS             parts not to run
           --pgbench-scale N        pgbench -i scale [10]
           --reminders N            reminders registered in total [100000]
@@ -110,13 +130,22 @@ internal sealed class BenchOptions
           --reminder-providers P   providers for the reminder test [Postgres,Sqlite]
           --register-parallelism N concurrent turns registering reminders [32]
           --outbox-events N        events relayed in the outbox test [20000]
+          --wallboard-clients N    wallboard hub clients connected at once [500]
+          --wallboard-changes N    ticket intakes timed to every client's screen [100]
+          --wallboard-presence-changes N   presence changes timed after them, 0 for none [100]
+          --wallboard-interval MS  one change every MS milliseconds [200]
+          --wallboard-poll LIST    one run per item, a fresh gateway each, with its
+                                   Outbox:PollInterval in ms; "default" leaves the setting out
+                                   [default,default,default,50]
           --postgres CONNSTR       admin connection string [$HOTLINE_TEST_POSTGRES]
           --pg-bin DIR             directory holding pgbench [$HOTLINE_PG_BIN or /usr/lib/postgresql/15/bin]
           --noise-limit C          a cell during which other processes used more than C cores
                                    (builds, tests, other databases) is measured again [0.15]
           --retries N              extra attempts at such a cell; the least disturbed is kept [1]
           --quiet-wait S           wait up to S s for the machine to be quiet before each cell [30]
-          --write-docs             (re)write docs/benchmarks.md with the results
+          --write-docs             (re)write docs/benchmarks.md with the results; with --only wallboard
+                                   only the wallboard section is replaced, and a run without that
+                                   part keeps the section already in the file
           --docs PATH              write the report there instead
         """;
 
@@ -177,6 +206,11 @@ internal sealed class BenchOptions
                 case "reminder-providers": options.ReminderProviders = ProviderList(Value()); break;
                 case "register-parallelism": options.RegisterParallelism = Int(name, Value(), 1); break;
                 case "outbox-events": options.OutboxEvents = Int(name, Value(), 1); break;
+                case "wallboard-clients": options.WallboardClients = Int(name, Value(), 1); break;
+                case "wallboard-changes": options.WallboardChanges = Int(name, Value(), 1); break;
+                case "wallboard-presence-changes": options.WallboardPresenceChanges = Int(name, Value(), 0); break;
+                case "wallboard-interval": options.WallboardIntervalMs = PositiveDouble(name, Value()); break;
+                case "wallboard-poll": options.WallboardPollIntervals = PollList(name, Value()); break;
                 case "postgres": options.PostgresAdmin = Value(); break;
                 case "pg-bin": options.PgBin = Value(); break;
                 case "noise-limit": options.NoiseLimit = PositiveDouble(name, Value()); break;
@@ -218,6 +252,11 @@ internal sealed class BenchOptions
 
     private static int[] IntList(string name, string value) =>
         Split(value).Select(v => Int(name, v, 1)).Distinct().ToArray();
+
+    private static TimeSpan?[] PollList(string name, string value) =>
+        Split(value).Select(v => v.Equals("default", StringComparison.OrdinalIgnoreCase)
+            ? (TimeSpan?)null
+            : TimeSpan.FromMilliseconds(PositiveDouble(name, v))).ToArray();
 
     private static string[] ProviderList(string value) =>
         Split(value).Select(p => p.ToLowerInvariant() switch

@@ -181,17 +181,81 @@ try
         }
     }
 
+    var wallboardStarted = DateTimeOffset.Now;
+    var wallboardClock = Stopwatch.StartNew();
+    if (options.Parts.Contains("wallboard"))
+    {
+        var count = options.WallboardPollIntervals.Count;
+        foreach (var (poll, index) in options.WallboardPollIntervals.Select((p, i) => (p, i)))
+        {
+            var label = (poll is { } p ? $"Outbox:PollInterval {p.TotalMilliseconds:0.#} ms" : "Outbox:PollInterval at its default") + $", run {index + 1} of {count}";
+            Progress.Say($"wallboard: gateway process ({label}), {options.WallboardClients} clients, {options.WallboardChanges} intakes + {options.WallboardPresenceChanges} presence changes");
+            try
+            {
+                var run = await Noise.MeasureAsync(() => WallboardBenchmark.RunAsync(options, poll), r => r.Cpu, $"wallboard, {label}");
+                results.Wallboard.Add(run);
+                Progress.Say($"wallboard ({label}): gateway {run.GatewayCores:F2} cores, clients {run.Cpu.Self:F2}, other {run.Cpu.Other:F2}; " +
+                    string.Join("; ", run.Series.Select(s => $"{s.Name} p50 {s.Latency.P50:F0} ms, p99 {s.Latency.P99:F0} ms, {s.Pairs}/{s.Expected} pairs")));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                results.Failures.Add($"wallboard ({label}): {exception.GetType().Name}: {exception.Message}");
+                Progress.Say($"wallboard ({label}) failed: {exception}");
+            }
+        }
+    }
+
+    wallboardClock.Stop();
     var machine = await Machine.DescribeAsync(options, pgbench);
     var report = new Report(options, machine, results, startedAt, clock.Elapsed);
-    Console.WriteLine(report.Tables());
-    Console.WriteLine(report.Reading());
+    var onlyWallboard = options.Parts.All(p => p == "wallboard");
+    if (!onlyWallboard)
+    {
+        Console.WriteLine(report.Tables());
+        Console.WriteLine(report.Reading());
+    }
+
+    var wallboard = results.Wallboard.Count > 0
+        ? new WallboardReport(options, machine, results.Wallboard, report.Command(), wallboardStarted, wallboardClock.Elapsed).Section()
+        : null;
+    if (wallboard is not null)
+    {
+        Console.WriteLine(wallboard);
+    }
+
+    if (onlyWallboard)
+    {
+        foreach (var failure in results.Failures)
+        {
+            Console.WriteLine($"- failed: {failure}");
+        }
+    }
+
     Console.WriteLine($"Total run time: {clock.Elapsed.TotalMinutes:F1} min");
     if (options.WriteDocs)
     {
         var path = options.DocsPath ?? Path.Combine(Report.RepositoryRoot(), "docs", "benchmarks.md");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await File.WriteAllTextAsync(path, report.Document());
-        Progress.Say($"wrote {path}");
+        var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : null;
+        if (onlyWallboard)
+        {
+            // Only the wallboard section is this run's: the rest of the file stays as the last full run wrote it.
+            if (wallboard is null)
+            {
+                Progress.Say($"no wallboard figures; {path} left as it was");
+            }
+            else
+            {
+                await File.WriteAllTextAsync(path, WallboardReport.Splice(existing, wallboard));
+                Progress.Say($"wrote the wallboard section of {path}");
+            }
+        }
+        else
+        {
+            // A run without the wallboard part (or whose wallboard part failed) keeps the section already there.
+            await File.WriteAllTextAsync(path, report.Document(wallboard ?? WallboardReport.Extract(existing)));
+            Progress.Say($"wrote {path}");
+        }
     }
 
     return results.Failures.Count == 0 ? 0 : 1;

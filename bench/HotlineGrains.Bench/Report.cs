@@ -363,7 +363,8 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
             .Select(x => (x.o, x.r!))
             .ToList();
 
-    public string Document()
+    /// <summary>The whole of docs/benchmarks.md; <paramref name="wallboardSection"/> (the marked wallboard section, new or kept) goes at the end.</summary>
+    public string Document(string? wallboardSection)
     {
         var text = new StringBuilder();
         text.AppendLine("# Benchmarks");
@@ -407,6 +408,12 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         text.AppendLine(Invariant, $"- Reminders: {options.RemindersPerGrain} reminders per `bench-reminder` grain, set in one turn per grain, {options.RegisterParallelism} turns at once; all but the measured ones are due 1–2 days later. The measured ones (one reminder on each of the first grains) are set next: the *spread* set due evenly over the window shown, the *burst* set all due at one moment after it, counted from when they started being set. Lag = wall-clock time the grain's `ReceiveReminder` first ran − the reminder's due time.");
         text.AppendLine("- Outbox: a silo with the relay off commits the events (10 per turn); a second silo with the relay on starts on that database, timed from its start until a MassTransit consumer on the in-memory bus has received every event. Then turns that each increment a counter and publish one event are timed with the relay off and on.");
         text.AppendLine(Invariant, $"- CPU: while each measurement runs, the bench reads /proc for the CPU time of its own process (pgbench included), of the PostgreSQL processes, and of the whole machine; *other processes* is the rest (builds, tests, other people's databases on the same machine). A measurement during which others used more than {Noise.Limit:0.##} cores is taken again (up to {Noise.Retries} more time(s)) and the least disturbed one is kept; before each one the bench waits up to {Noise.QuietWait.TotalSeconds:0} s for the machine to be quiet. µs/turn = CPU time ÷ turns.");
+        if (wallboardSection is not null)
+        {
+            text.AppendLine();
+            text.Append(wallboardSection);
+        }
+
         return text.ToString();
     }
 

@@ -20,6 +20,9 @@ internal sealed class Results
     /// <summary>Turns that publish an event, with the relay off and on.</summary>
     public List<TurnResult> Live { get; } = [];
 
+    /// <summary>Wallboard runs, one per gateway configuration.</summary>
+    public List<WallboardRun> Wallboard { get; } = [];
+
     /// <summary>Parts that failed, with why; the rest of the run goes on.</summary>
     public List<string> Failures { get; } = [];
 

@@ -28,6 +28,9 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The operating system's id of the process, to read its CPU and memory from /proc.</summary>
+    public int ProcessId => process.Id;
+
     public string Output => string.Join('\n', output);
 
     /// <param name="port">The loopback port to listen on; a free one when null.</param>

@@ -19,6 +19,9 @@ public sealed class HubClient : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> pending = new();
     private readonly Channel<(string Target, JsonElement Argument, DateTimeOffset ReceivedAt)> received = Channel.CreateUnbounded<(string, JsonElement, DateTimeOffset)>();
     private readonly CancellationTokenSource closing = new();
+
+    /// <summary>A WebSocket takes one send at a time.</summary>
+    private readonly SemaphoreSlim sending = new(1, 1);
     private readonly Task reading;
     private int nextInvocation;
 
@@ -58,8 +61,27 @@ public sealed class HubClient : IAsyncDisposable
         var completion = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         pending[id] = completion;
         var message = JsonSerializer.Serialize(new { type = 1, invocationId = id, target, arguments });
-        await SendText(socket, message + RecordSeparator, closing.Token);
+        await Send(message + RecordSeparator);
         return await completion.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// Tells the hub the client is alive. The server closes a connection that sent nothing for 30 s;
+    /// the browser client pings every 15 s, and a long-lived client of this kind must too.
+    /// </summary>
+    public Task PingAsync() => Send("""{"type":6}""" + RecordSeparator);
+
+    private async Task Send(string text)
+    {
+        await sending.WaitAsync(closing.Token);
+        try
+        {
+            await SendText(socket, text, closing.Token);
+        }
+        finally
+        {
+            sending.Release();
+        }
     }
 
     /// <summary>The next message the server sent to <paramref name="target"/> that matches, with when it arrived.</summary>
@@ -94,6 +116,7 @@ public sealed class HubClient : IAsyncDisposable
         await reading.ContinueWith(_ => { }, TaskScheduler.Default);
         socket.Dispose();
         closing.Dispose();
+        sending.Dispose();
     }
 
     private async Task ReadLoop()

@@ -21,21 +21,33 @@ public sealed class SupervisorConsoleTests(ChromiumFixture chromium, DemoFloorFi
     /// <summary>"Within a few seconds": from the supervisor's click to the other screens.</summary>
     private static readonly LocatorAssertionsToContainTextOptions FewSeconds = new() { Timeout = 5_000 };
 
+    private static readonly LocatorAssertionsToHaveTextOptions FewSecondsExactly = new() { Timeout = 5_000 };
+
     [Fact]
     public async Task A_supervisor_reassigns_a_ticket_and_the_wallboard_and_the_new_agents_console_show_it()
     {
         using var api = new FloorApi(floor.Gateway);
         var ticket = await api.RecordComplaintAsync(Plaza, "agent-gc-1", "7号楼消防通道被杂物堵塞,多次反映未处理。");
+        var id = ticket.GetProperty("id").GetString()!;
         var number = ticket.GetProperty("number").GetString()!;
+        // Forwarded to 工程部 to verify: the ticket has a department as well as an agent, and the
+        // wallboard must show the agent all the same.
+        var (_, received) = await api.TicketAsync(id, "agent-gc-1");
+        await api.StepAsync(id, "forward", new { department = "工程部" }, "agent-gc-1", received);
 
         await using var wallboard = await chromium.OpenAsync(floor.Gateway.Address, $"?project={Plaza}", 1920, 1080);
         await using var supervisor = await ConsolePage.OpenAsync(chromium, floor.Gateway.Address, "/supervisor.html?user=supervisor-gc");
         await using var newAgent = await ConsolePage.OpenAsync(chromium, floor.Gateway.Address, "/agent.html?user=agent-gc-2");
 
-        // Before: the ticket is 张敏's (agent-gc-1) everywhere, and not on 李娜's (agent-gc-2) list.
+        // Before: the ticket is 张敏's (agent-gc-1) and 工程部's everywhere, and not on 李娜's (agent-gc-2) list.
         var wallRow = wallboard.Page.Locator(WallboardPage.Ticket(number));
-        await Expect(wallRow).ToContainTextAsync("张敏", FewSeconds);
+        var wallAgent = wallboard.Page.Locator(WallboardPage.TestId($"agent-of-{number}"));
+        var wallDepartment = wallboard.Page.Locator(WallboardPage.TestId($"department-of-{number}"));
+        await Expect(wallAgent).ToHaveTextAsync("张敏", FewSecondsExactly);
+        await Expect(wallDepartment).ToHaveTextAsync("工程部");
+        await Expect(wallRow).ToContainTextAsync("转交核实");
         await Expect(supervisor.TestId($"agent-of-{number}")).ToContainTextAsync("张敏", FewSeconds);
+        await Expect(supervisor.TestId($"ticket-{number}")).ToHaveAttributeAsync("data-department", "工程部");
         await Expect(newAgent.Page.Locator("[data-testid^=\"my-ticket-GC-\"]").First).ToBeVisibleAsync();
         await Expect(newAgent.TestId($"my-ticket-{number}")).ToHaveCountAsync(0);
 
@@ -49,15 +61,18 @@ public sealed class SupervisorConsoleTests(ChromiumFixture chromium, DemoFloorFi
 
         await Expect(supervisor.TestId("action-notice")).ToContainTextAsync("已改派 Reassigned", FewSeconds);
         await Expect(supervisor.TestId("state-agent")).ToContainTextAsync("李娜");
-        await Expect(wallRow).ToContainTextAsync("李娜", FewSeconds);
+        await Expect(wallAgent).ToHaveTextAsync("李娜", FewSecondsExactly);
         var onWallboard = Stopwatch.GetElapsedTime(clicked);
+        await Expect(wallDepartment).ToHaveTextAsync("工程部");
+        await Expect(wallRow).Not.ToContainTextAsync("张敏");
         await Expect(newAgent.TestId($"my-ticket-{number}")).ToBeVisibleAsync(new() { Timeout = 5_000 });
         var onConsole = Stopwatch.GetElapsedTime(clicked);
         await Expect(supervisor.TestId($"agent-of-{number}")).ToContainTextAsync("李娜", FewSeconds);
         output.WriteLine($"after the click: wallboard {onWallboard.TotalMilliseconds:0} ms, agent-gc-2's console {onConsole.TotalMilliseconds:0} ms");
 
-        var (after, _) = await api.TicketAsync(ticket.GetProperty("id").GetString()!, "supervisor-gc");
+        var (after, _) = await api.TicketAsync(id, "supervisor-gc");
         Assert.Equal("agent-gc-2", after.GetProperty("agent").GetString());
+        Assert.Equal("工程部", after.GetProperty("department").GetString());
         Assert.Contains(after.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("what").GetString() == "Reassigned"
             && e.GetProperty("actor").GetString() == "supervisor-gc" && e.GetProperty("detail").GetString()!.Contains("张敏小休", StringComparison.Ordinal));
     }

@@ -335,12 +335,9 @@
       'data-ticket-id': t.ticketId,
       'data-sla': t.slaState || 'None',
     },
-    el('span', { class: 'sla' }, t.slaState ? label(F.SLA, t.slaState) : '—'),
+    F.slaBadge(t),
     el('span', { class: 'number' }, t.number),
-    el('span', null,
-      t.urgent ? el('span', { class: 'flag', title: 'urgent' }, '紧急') : null,
-      t.escalationLevel > 0 ? el('span', { class: 'flag', title: 'escalated' }, `↑${t.escalationLevel}`) : null,
-      label(F.KIND, t.kind), ' · ', label(F.SEVERITY, t.severity)),
+    el('span', null, F.kindAndFlags(t)),
     el('span', null, label(F.STATUS, t.status)),
     el('span', { class: 'muted' }, t.department || '—'),
     el('span', { class: 'countdown', 'data-due': t.nextDueAt || null, 'data-testid': `due-${t.number}` }, t.nextDueAt ? '' : '—'),
@@ -466,17 +463,10 @@
   });
 
   // ---------------------------------------------------------------------------------- start
-  let renderQueued = false;
-  function scheduleRender() {
-    if (!renderQueued) {
-      renderQueued = true;
-      requestAnimationFrame(() => {
-        renderQueued = false;
-        renderTickets();
-        learnPresence(view.agents.find((a) => a.id === me));
-      });
-    }
-  }
+  const scheduleRender = F.renderLater(() => {
+    renderTickets();
+    learnPresence(view.agents.find((a) => a.id === me));
+  });
 
   const tick = F.startTicking(callTick);
   showCall();

@@ -1,8 +1,9 @@
-// Shared by the consoles (supervisor.html, agent.html): building the page from text only, the
-// labels of the floor, live timers, who the page acts for (a demo user's token, ?user=, or a token
-// given with ?token=), the REST API with the bearer token and If-Match, and the live floor from the
-// hub (/hubs/wallboard) with the connection state shown as the wallboard shows it.
-// The wallboard (wallboard.js) keeps its own copy of what it needs and does not load this file.
+// Shared by the floor's pages (wallboard.html, supervisor.html, agent.html), loaded before each
+// page's own script: building the page from text only, the labels of the floor, formatting and live
+// timers, the pieces of a ticket or agent row every page shows alike, who the page acts for (a demo
+// user's token, ?user=, or a token given with ?token=), the REST API with the bearer token and
+// If-Match, and the live floor from the hub (/hubs/wallboard) with the connection state and the
+// offline banner.
 window.HotlineFloor = (() => {
   'use strict';
 
@@ -95,7 +96,40 @@ window.HotlineFloor = (() => {
     return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
   };
 
-  /** Sorts tickets as the wallboard does: breached, missed, at risk first, then by the next deadline. */
+  /** item[key] → how many items have it. */
+  function countBy(items, key) {
+    const counts = new Map();
+    for (const item of items) {
+      counts.set(item[key], (counts.get(item[key]) || 0) + 1);
+    }
+    return counts;
+  }
+
+  /** The keys of counts in the given order, any others after them. */
+  function ordered(counts, order) {
+    const rank = (key) => (order.includes(key) ? order.indexOf(key) : order.length);
+    return [...counts.keys()].sort((a, b) => rank(a) - rank(b) || String(a).localeCompare(String(b)));
+  }
+
+  /** A count with its label, as the summaries show them. */
+  const chip = (text, count, attributes) => el('span', { class: 'chip', ...attributes }, text, ' ', el('b', null, String(count)));
+
+  /** Runs render once at the next frame however often it is asked for before then. */
+  function renderLater(render) {
+    let queued = false;
+    return () => {
+      if (!queued) {
+        queued = true;
+        requestAnimationFrame(() => {
+          queued = false;
+          render();
+        });
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------------------------- tickets and agents
+  /** Breached, missed, at risk first, then by the next deadline, then the oldest. */
   function sortTickets(tickets) {
     const rank = (t) => SLA_RANK[t.slaState] ?? 3;
     const due = (t) => {
@@ -104,6 +138,26 @@ window.HotlineFloor = (() => {
     };
     return tickets.slice().sort((a, b) => rank(a) - rank(b) || due(a) - due(b) || instant(a.receivedAt) - instant(b.receivedAt));
   }
+
+  /** The ticket's SLA state as a badge (the row carries data-sla for its colour). */
+  const slaBadge = (t) => el('span', { class: 'sla' }, t.slaState ? label(SLA, t.slaState) : '—');
+
+  /** What goes in a ticket's kind cell: its flags (urgent, escalated), then kind · severity. */
+  const kindAndFlags = (t, testIds = {}) => [
+    t.urgent ? el('span', { class: 'flag', title: 'urgent', 'data-testid': testIds.urgent }, '紧急') : null,
+    t.escalationLevel > 0 ? el('span', { class: 'flag', title: 'escalated', 'data-testid': testIds.escalated }, `↑${t.escalationLevel}`) : null,
+    label(KIND, t.kind), ' · ', label(SEVERITY, t.severity),
+  ];
+
+  /** Over the break limit first, then by presence (on call first), then by work number. */
+  const sortAgents = (agents) => agents.slice().sort((a, b) =>
+    Number(b.overBreakLimit) - Number(a.overBreakLimit)
+    || PRESENCE_ORDER.indexOf(a.presence) - PRESENCE_ORDER.indexOf(b.presence)
+    || String(a.workNumber).localeCompare(String(b.workNumber)));
+
+  /** An agent's presence badge: the state, or OVER BREAK past the break limit. */
+  const presenceBadge = (a, testId) => el('span', { class: 'state', 'data-presence': a.presence, 'data-testid': testId },
+    a.overBreakLimit ? 'OVER BREAK 超时' : label(PRESENCE, a.presence));
 
   // ---------------------------------------------------------------------------------- live timers
   // Elements with data-since show the time elapsed since that instant; data-due a countdown to it,
@@ -165,8 +219,10 @@ window.HotlineFloor = (() => {
    * The page's token: a demo user's (?user=agent-gc-1), fetched from the embedded default and
    * fetched again for each new connection since a restarted demo node signs with a new key; or
    * one given with ?token=, kept for the tab in sessionStorage and taken off the address bar.
+   * A page with a demo user of its own (the wallboard's 'wallboard') reads no ?user=: it uses a
+   * given token when there is one, its demo user otherwise, and when the server refuses it.
    */
-  function createAuth(page) {
+  function createAuth(page, { demoUser = null } = {}) {
     const params = new URLSearchParams(location.search);
     const key = `hotline.${page}.token`;
     const fromUrl = params.get('token');
@@ -176,13 +232,16 @@ window.HotlineFloor = (() => {
       const query = params.toString();
       history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
     }
-    const user = (params.get('user') || '').trim();
+    let user = demoUser ? '' : (params.get('user') || '').trim();
     const state = { token: null, expiresAt: 0, fresh: false, source: 'none' };
     if (user) {
       state.source = 'demo';
     } else if (sessionStorage.getItem(key)) {
       state.source = 'given';
       state.token = sessionStorage.getItem(key);
+    } else if (demoUser) {
+      user = demoUser;
+      state.source = 'demo';
     }
 
     async function demoToken() {
@@ -229,6 +288,16 @@ window.HotlineFloor = (() => {
           return true;
         }
         return false;
+      },
+      /** The server refused the token: a given one (expired, another issuer) gives way to the page's demo user. */
+      refused() {
+        if (state.source === 'given' && demoUser) {
+          sessionStorage.removeItem(key);
+          state.source = 'demo';
+          state.token = null;
+          user = demoUser;
+        }
+        return this.renew();
       },
     };
   }
@@ -312,28 +381,43 @@ window.HotlineFloor = (() => {
     connecting: 'connecting… 连接中', live: 'live 在线', reconnecting: 'reconnecting 重连中', offline: 'offline 离线', problem: 'no board 无数据',
   };
 
-  function showConnection(state, detail, lastMessageAt) {
+  /** The banner across the top while the page is not live, first on the page; made once. */
+  function offlineBanner() {
+    return byTestId('offline-banner') || document.body.insertAdjacentElement('afterbegin',
+      el('div', { class: 'offline', 'data-testid': 'offline-banner', role: 'alert', hidden: true },
+        el('span', { class: 'offline-flag' }, 'OFFLINE 离线'),
+        el('span', { class: 'offline-text' }),
+        el('span', { class: 'offline-detail', 'data-testid': 'offline-detail' })));
+  }
+
+  /** The state on the body (the pages' styles follow it), in the header, and in the banner. */
+  function showConnection(state, { detail, lastMessageAt, offlineNote }) {
     document.body.dataset.state = state;
     setText('connection-state', STATE_TEXT[state] || state);
-    const banner = byTestId('offline-banner');
+    const banner = offlineBanner();
     const down = state === 'offline' || state === 'reconnecting' || state === 'problem';
     banner.hidden = !down;
     banner.querySelector('.offline-flag').textContent = state === 'problem' ? 'NO BOARD 无数据' : 'OFFLINE 离线';
-    banner.querySelector('.offline-text').textContent = state === 'problem' ? '' : '— reconnecting… 正在重连 · the list is as it was';
-    const since = lastMessageAt ? ` · last update ${new Date(lastMessageAt).toLocaleTimeString('zh-CN', { hour12: false })}` : '';
+    banner.querySelector('.offline-text').textContent = state === 'problem' ? '' : offlineNote;
+    const since = lastMessageAt ? ` · last update ${timeOfDay(lastMessageAt)}` : '';
     setText('offline-detail', down ? `${detail ? String(detail) : ''}${since}` : '');
   }
 
   const describe = (error) => (error && error.message ? error.message.replace(/\s+/g, ' ').slice(0, 160) : '');
+  const isUnauthorized = (error) => error && (error.statusCode === 401 || /\b401\b|Unauthorized/i.test(String(error.message)));
 
   // ---------------------------------------------------------------------------------- live floor
   /**
    * Joins the project (or all of the caller's, '*') on the hub and keeps its boards: Join's answer
    * replaces them, a Board message replaces one, an older board never overtakes a newer one.
-   * onChange(boards) runs after each change; the connection state is shown on the page.
+   * onChange(boards) runs after each change; the connection state is shown on the page, with
+   * offlineNote in the banner while it is down. The automatic reconnect tries quickly at first,
+   * then every few seconds; after RECONNECT_FOR_MS a slow loop takes over (pauses up to
+   * RETRY_CAP_MS, cut short when the browser says the network is back).
    */
-  function connectFloor({ auth, projectId, onChange }) {
+  function connectFloor({ auth, projectId, onChange, offlineNote = '— reconnecting… 正在重连 · the list is as it was' }) {
     const scope = projectId || ALL;
+    /** projectId → { board, epoch }: the epoch says during which Join a board came. */
     const boards = new Map();
     let joinEpoch = 0;
     let lastMessageAt = null;
@@ -342,7 +426,7 @@ window.HotlineFloor = (() => {
       setText('last-update', `updated ${timeOfDay(lastMessageAt)}`);
       onChange(boards);
     };
-    const show = (state, detail) => showConnection(state, detail, lastMessageAt);
+    const show = (state, detail) => showConnection(state, { detail, lastMessageAt, offlineNote });
 
     function accept(board) {
       if (!board || typeof board.projectId !== 'string' || (scope !== ALL && board.projectId !== scope)) {
@@ -356,12 +440,18 @@ window.HotlineFloor = (() => {
       changed();
     }
 
+    /** Join's answer replaces every board, except one that came during this Join and is newer (or not in the answer). */
     function replace(result, epoch) {
       const next = new Map();
       for (const board of result || []) {
         const current = boards.get(board.projectId);
         const keep = current && current.epoch === epoch && instant(current.board.generatedAt) > instant(board.generatedAt);
         next.set(board.projectId, keep ? current : { board, epoch });
+      }
+      for (const [id, entry] of boards) {
+        if (!next.has(id) && entry.epoch === epoch) {
+          next.set(id, entry);
+        }
       }
       boards.clear();
       for (const [id, entry] of next) {
@@ -414,7 +504,11 @@ window.HotlineFloor = (() => {
           try {
             await connection.start();
           } catch (error) {
-            auth.renew();
+            if (isUnauthorized(error)) {
+              auth.refused();
+            } else {
+              auth.renew();
+            }
             show('offline', describe(error) || 'cannot reach the server');
             await pause(Math.min(RETRY_CAP_MS, 500 * 2 ** attempt));
           }
@@ -476,7 +570,8 @@ window.HotlineFloor = (() => {
   return {
     ALL,
     PRESENCE, PRESENCE_ORDER, STATUS, OPEN_STATUSES, KIND, SEVERITY, SEVERITY_ORDER, CHANNEL, SLA, AT_RISK,
-    byTestId, el, setText, fillSelect, humanize, label, pad, instant, duration, timeOfDay, dateTime, sortTickets, listOf,
+    byTestId, el, setText, fillSelect, humanize, label, pad, instant, duration, timeOfDay, dateTime, countBy, ordered, chip, renderLater, listOf,
+    sortTickets, slaBadge, kindAndFlags, sortAgents, presenceBadge,
     startTicking, createAuth, showUserPicker, createApi, problemText, connectFloor, flatten,
   };
 })();

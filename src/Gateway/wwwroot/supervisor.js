@@ -126,13 +126,10 @@
       'data-sla': t.slaState || 'None',
       'aria-selected': t.ticketId === selected ? 'true' : null,
     },
-    el('td', null, el('span', { class: 'sla' }, t.slaState ? label(F.SLA, t.slaState) : '—')),
+    el('td', null, F.slaBadge(t)),
     el('td', { class: 'number' }, t.number),
     el('td', { class: 'project-col muted' }, t.projectName),
-    el('td', null,
-      t.urgent ? el('span', { class: 'flag', title: 'urgent' }, '紧急') : null,
-      t.escalationLevel > 0 ? el('span', { class: 'flag', title: 'escalated', 'data-testid': `escalation-${t.number}` }, `↑${t.escalationLevel}`) : null,
-      label(F.KIND, t.kind), ' · ', label(F.SEVERITY, t.severity)),
+    el('td', null, F.kindAndFlags(t, { escalated: `escalation-${t.number}` })),
     el('td', null, label(F.STATUS, t.status)),
     el('td', { 'data-testid': `agent-of-${t.number}` }, t.agent ? agentName(t.agent) : '—'),
     el('td', { class: 'muted' }, t.department || '—'),
@@ -148,16 +145,10 @@
 
   function renderAgents() {
     const project = filterInputs.project.value;
-    const agents = view.agents.filter((a) => !project || a.projectId === project).sort((a, b) =>
-      Number(b.overBreakLimit) - Number(a.overBreakLimit)
-      || F.PRESENCE_ORDER.indexOf(a.presence) - F.PRESENCE_ORDER.indexOf(b.presence)
-      || String(a.workNumber).localeCompare(String(b.workNumber)));
-    const byState = new Map();
-    for (const a of agents) {
-      byState.set(a.presence, (byState.get(a.presence) || 0) + 1);
-    }
-    $('agents-by-state').replaceChildren(...F.PRESENCE_ORDER.filter((p) => byState.has(p)).map((p) =>
-      el('span', { class: 'chip', 'data-testid': `agents-${p}`, 'data-presence': p }, label(F.PRESENCE, p), ' ', el('b', null, String(byState.get(p))))));
+    const agents = F.sortAgents(view.agents.filter((a) => !project || a.projectId === project));
+    const byState = F.countBy(agents, 'presence');
+    $('agents-by-state').replaceChildren(...F.ordered(byState, F.PRESENCE_ORDER)
+      .map((p) => F.chip(label(F.PRESENCE, p), byState.get(p), { 'data-testid': `agents-${p}`, 'data-presence': p })));
     const chosen = filterInputs.agent.value;
     const rows = agents.map((a) => el('button', {
       type: 'button',
@@ -171,8 +162,7 @@
     },
     el('span', { class: 'work' }, a.workNumber),
     el('span', { class: 'name' }, a.name, view.boards.length > 1 ? el('span', { class: 'muted' }, ` · ${a.projectName}`) : null),
-    el('span', { class: 'state', 'data-presence': a.presence, 'data-testid': `agent-${a.id}-state` },
-      a.overBreakLimit ? 'OVER BREAK 超时' : label(F.PRESENCE, a.presence)),
+    F.presenceBadge(a, `agent-${a.id}-state`),
     el('span', { class: 'timer', 'data-since': a.since }),
     el('span', { class: 'num', title: 'open tickets 未结工单' }, String(a.openTickets ?? 0))));
     $('agent-rows').replaceChildren(...(rows.length ? rows : [el('p', { class: 'empty' }, 'No agents 无坐席')]));
@@ -449,17 +439,7 @@
   });
 
   // ---------------------------------------------------------------------------------- start
-  let renderQueued = false;
-  function scheduleRender() {
-    if (!renderQueued) {
-      renderQueued = true;
-      requestAnimationFrame(() => {
-        renderQueued = false;
-        render();
-      });
-    }
-  }
-
+  const scheduleRender = F.renderLater(render);
   const tick = F.startTicking();
 
   if (!auth.known) {

@@ -29,6 +29,9 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
     private const int PresenceLogKept = 200;
     private const int HandOversKept = 200;
 
+    /// <summary>Released tickets whose last assignment is remembered; messages older than a few hundred closes are long delivered.</summary>
+    private const int AssignmentsRemembered = 500;
+
     public bool IsRegistered => State.Profile is not null;
 
     /// <summary>On leave or off shift: tickets reaching the agent should go to the delegate.</summary>
@@ -108,9 +111,9 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
             Turn.SetReminder(BreakWatchReminder, Turn.Now + limit);
         }
 
-        // Without a delegate the tickets stay with the agent: the supervisor sees them on the
-        // floor (open tickets of an agent on leave) and reassigns them by hand.
-        if (IsAway && State.Delegate is { } delegateId)
+        // Without a delegate at work the tickets stay with the agent: the supervisor sees them on
+        // the floor (open tickets of an agent on leave) and reassigns them by hand.
+        if (IsAway && State.Delegate is { } delegateId && !await Turn.ReadAsync<AgentGrain, bool>(delegateId, a => a.IsAway))
         {
             HandOverAll(delegateId, HandOverReason(to, delegateId));
         }
@@ -142,7 +145,7 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
 
         State.Delegate = delegateId;
         State.DelegateSetBy = actor;
-        if (IsAway && delegateId is not null)
+        if (IsAway && delegateId is not null && !await Turn.ReadAsync<AgentGrain, bool>(delegateId, a => a.IsAway))
         {
             HandOverAll(delegateId, HandOverReason(State.Presence, delegateId));
         }
@@ -153,6 +156,13 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
 
     public async Task Handle(TrackTicket message)
     {
+        // A track of an assignment already tracked or released (the release overtook it) is old news.
+        if (message.Assignment > 0 && State.Assignments.TryGetValue(message.TicketId, out var known) && message.Assignment <= known)
+        {
+            return;
+        }
+
+        Heard(message.TicketId, message.Assignment, released: false);
         if (State.OpenTickets.TryGetValue(message.TicketId, out var number) && number == message.TicketNumber)
         {
             return;
@@ -177,6 +187,13 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
 
     public Task Handle(ReleaseTicket message)
     {
+        // A release of an earlier assignment than the one tracked since changes nothing.
+        if (message.Assignment > 0 && State.Assignments.TryGetValue(message.TicketId, out var known) && message.Assignment < known)
+        {
+            return Task.CompletedTask;
+        }
+
+        Heard(message.TicketId, message.Assignment, released: true);
         if (State.OpenTickets.Remove(message.TicketId))
         {
             ProjectFloorRow();
@@ -208,6 +225,26 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
         }, "system:break-watch"));
         ProjectFloorRow();
         return Task.CompletedTask;
+    }
+
+    private void Heard(string ticketId, long assignment, bool released)
+    {
+        if (assignment <= 0)
+        {
+            return;
+        }
+
+        State.Assignments[ticketId] = assignment;
+        State.Released.Remove(ticketId);
+        if (released)
+        {
+            State.Released.Add(ticketId);
+            if (State.Released.Count > AssignmentsRemembered)
+            {
+                State.Assignments.Remove(State.Released[0]);
+                State.Released.RemoveAt(0);
+            }
+        }
     }
 
     private async Task<TimeSpan> BreakLimit(AgentProfile profile) =>

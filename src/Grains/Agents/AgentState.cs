@@ -19,6 +19,15 @@ public sealed class AgentState
     /// <summary>Tickets assigned to the agent and not yet closed or moved: ticket id → ticket number.</summary>
     public Dictionary<string, string> OpenTickets { get; set; } = [];
 
+    /// <summary>
+    /// The latest assignment heard of per ticket (tracked or released), so a late message of an
+    /// earlier assignment is ignored. Released tickets are forgotten oldest first beyond a bound.
+    /// </summary>
+    public Dictionary<string, long> Assignments { get; set; } = [];
+
+    /// <summary>Released tickets in the order they were released, to bound <see cref="Assignments"/>.</summary>
+    public List<string> Released { get; set; } = [];
+
     /// <summary>The break being watched, while the agent is on one.</summary>
     public BreakWatch? BreakWatch { get; set; }
 

@@ -107,7 +107,8 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
         // A ticket closed on the call never reaches the agent's open list.
         if (TicketWorkflow.IsOpen(State.Status) && State.Agent is { } agent)
         {
-            Turn.Send<AgentGrain>(agent, new TrackTicket(Key, State.Number));
+            State.Assignment++;
+            Turn.Send<AgentGrain>(agent, new TrackTicket(Key, State.Number, State.Assignment));
         }
 
         Replan(settings);
@@ -362,7 +363,7 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
         State.NextCallback = null;
         if (State.Agent is { } agent)
         {
-            Turn.Send<AgentGrain>(agent, new ReleaseTicket(Key));
+            Turn.Send<AgentGrain>(agent, new ReleaseTicket(Key, State.Assignment));
         }
 
         MoveTo(TicketStatus.Closed, actor, "Closed", resolution);
@@ -385,12 +386,13 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
         if (fromAgent != State.Agent)
         {
             // The agents' open lists follow the ticket.
+            State.Assignment++;
             if (fromAgent is not null)
             {
-                Turn.Send<AgentGrain>(fromAgent, new ReleaseTicket(Key));
+                Turn.Send<AgentGrain>(fromAgent, new ReleaseTicket(Key, State.Assignment));
             }
 
-            Turn.Send<AgentGrain>(State.Agent!, new TrackTicket(Key, State.Number!));
+            Turn.Send<AgentGrain>(State.Agent!, new TrackTicket(Key, State.Number!, State.Assignment));
         }
 
         Record(actor, "Reassigned", $"{fromAgent}/{fromDepartment} → {State.Agent}/{State.Department}: {reason}");

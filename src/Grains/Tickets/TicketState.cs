@@ -21,6 +21,9 @@ public sealed class TicketState
 
     public string? Agent { get; set; }
 
+    /// <summary>Counts the agent assignments, so the agents' open lists can order the ticket's messages.</summary>
+    public long Assignment { get; set; }
+
     public string? Department { get; set; }
 
     public int EscalationLevel { get; set; }

@@ -125,6 +125,39 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
     }
 
     [Fact]
+    public async Task An_agent_going_away_while_the_delegate_is_away_too_keeps_the_tickets()
+    {
+        await ConfigureProject(Project);
+        await OnDuty(Away);
+        await OnDuty(Delegate);
+        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetDelegate(Delegate, Supervisor));
+        await Grains.CallAsync<AgentGrain, AgentView>(Delegate, a => a.SetPresence(Presence.Leave, Delegate));
+        await OpenTicket("t-1", Intake(Project, Away));
+        await ExpectOpenTickets(Away, ("t-1", "GC-20260302-0001"));
+
+        var gone = await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetPresence(Presence.Leave, Away));
+
+        Assert.Equal(["t-1"], gone.OpenTickets.Select(t => t.TicketId));
+        Assert.Empty(await Grains.ReadAsync<AgentGrain, IReadOnlyList<TicketHandOver>>(Away, a => a.HandOvers));
+        Assert.Equal(Away, (await Ticket("t-1")).Agent);
+    }
+
+    [Fact]
+    public async Task A_late_message_of_an_earlier_assignment_does_not_undo_a_later_one()
+    {
+        await OnDuty(Away);
+
+        // The release that ended assignment 1 overtook its track: the ticket never shows.
+        await Grains.CallAsync<AgentGrain>(Away, a => a.Handle(new ReleaseTicket("t-9", 1)));
+        await Grains.CallAsync<AgentGrain>(Away, a => a.Handle(new TrackTicket("t-9", "GC-20260302-0009", 1)));
+        // The ticket came back to the agent (assignment 3) before the release of assignment 2 arrived: it stays.
+        await Grains.CallAsync<AgentGrain>(Away, a => a.Handle(new TrackTicket("t-8", "GC-20260302-0008", 3)));
+        await Grains.CallAsync<AgentGrain>(Away, a => a.Handle(new ReleaseTicket("t-8", 2)));
+
+        await ExpectOpenTickets(Away, ("t-8", "GC-20260302-0008"));
+    }
+
+    [Fact]
     public async Task Without_a_delegate_the_tickets_stay_with_the_agent_on_leave()
     {
         await ConfigureProject(Project);

@@ -93,9 +93,8 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
             case TicketKind.Inquiry:
                 // Not answerable on the spot: an answer is promised within 2 or 16 working hours.
                 MoveTo(TicketStatus.AwaitingAnswer, actor, "Answer promised", intake.AnswerIsDifficult ? "difficult" : "simple");
-                var promise = CallbackSchedule.Promise(settings.Calendar, settings.ServiceLevels, State.ReceivedAt, intake.AnswerIsDifficult);
-                State.AnswerDueAt = promise.AnswerDue;
-                State.NextCallback = new ScheduledCallback(promise.InterimCallbackDue, 1, CallbackPurpose.Interim);
+                State.AnswerDueAt = CallbackSchedule.Promise(settings.Calendar, settings.ServiceLevels, State.ReceivedAt, intake.AnswerIsDifficult).AnswerDue;
+                State.NextCallback = PlanCallback(settings, CallbackPurpose.Interim, 1);
                 break;
         }
 
@@ -196,8 +195,7 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
             State.CustomerUpdateDueSince = null;
             MoveTo(TicketStatus.CustomerNotified, actor, "Customer notified", message);
             Publish(new CustomerNotified { Message = message }, actor);
-            State.NextCallback = new ScheduledCallback(
-                CallbackSchedule.AfterNotice(settings.Calendar, settings.ServiceLevels, Turn.Now), 1, CallbackPurpose.Feedback);
+            State.NextCallback = PlanCallback(settings, CallbackPurpose.Feedback, 1);
         });
 
     /// <summary>回访: satisfied → closed; unsatisfied → reopened and escalated; unreachable → tried again, closed after the last attempt.</summary>
@@ -231,10 +229,7 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
                     Close(actor, "Unreachable");
                     break;
                 case CallbackOutcome.Unreachable:
-                    // Try again after a while, never in quiet hours.
-                    State.NextCallback = new ScheduledCallback(
-                        CallbackSchedule.OutOfQuietHours(settings.Calendar, settings.ServiceLevels, settings.Calendar.AddWorkingTime(Turn.Now, CallbackRetryAfter)),
-                        attempt + 1, CallbackPurpose.Feedback);
+                    State.NextCallback = PlanCallback(settings, CallbackPurpose.Feedback, attempt + 1);
                     break;
             }
         });
@@ -306,8 +301,34 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
     {
         if (TicketWorkflow.IsOpen(State.Status))
         {
-            Replan(await LoadSettings());
+            var settings = await LoadSettings();
+
+            // A callback not yet due follows the new calendar and quiet hours, from the same start.
+            if (State.NextCallback is { Announced: false } planned)
+            {
+                State.NextCallback = PlanCallback(settings, planned.Purpose, planned.Attempt);
+            }
+
+            Replan(settings);
         }
+    }
+
+    /// <summary>
+    /// When a callback is due, from what it follows: an interim call from the promise at intake, the
+    /// first 回访 from the notice to the customer, a retry from the unanswered attempt before it (a
+    /// while later, never in quiet hours).
+    /// </summary>
+    private ScheduledCallback PlanCallback(ProjectSettings settings, CallbackPurpose purpose, int attempt)
+    {
+        var (calendar, policy) = (settings.Calendar, settings.ServiceLevels);
+        var due = purpose switch
+        {
+            CallbackPurpose.Interim => CallbackSchedule.Promise(calendar, policy, State.ReceivedAt, State.Intake!.AnswerIsDifficult).InterimCallbackDue,
+            CallbackPurpose.Feedback when attempt == 1 => CallbackSchedule.AfterNotice(calendar, policy, State.Notification!.At),
+            CallbackPurpose.Feedback => CallbackSchedule.OutOfQuietHours(calendar, policy, calendar.AddWorkingTime(State.Callbacks[^1].At, CallbackRetryAfter)),
+            _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "No callback is planned for this purpose."),
+        };
+        return new ScheduledCallback(due, attempt, purpose);
     }
 
     /// <summary>An unanswered callback is tried again after this much service time.</summary>

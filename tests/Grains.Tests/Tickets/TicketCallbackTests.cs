@@ -159,6 +159,24 @@ public sealed class TicketCallbackTests() : ManualClockSiloTest(Shanghai(2026, 3
     }
 
     /// <summary>A complaint found unfounded and explained to the customer now: the callback is scheduled.</summary>
+    [Fact]
+    public async Task A_calendar_edit_moves_a_callback_not_yet_due_and_its_reminder()
+    {
+        await ConfigureProject(Project);
+        var notified = await NotifiedComplaint("t-1");
+        Assert.Equal(Shanghai(2026, 3, 3, 9, 0), notified.NextCallback!.DueAt);
+
+        // Tuesday becomes a holiday: one working day after Monday 09:00 is now Wednesday 09:00.
+        await ConfigureProject(Project, calendar: ServiceCalendar.Default with { Holidays = [new DateOnly(2026, 3, 3)] });
+        TicketState moved = notified;
+        await Testing.Eventually.Until(async () => (moved = await Ticket("t-1")).NextCallback!.DueAt != notified.NextCallback.DueAt, "the callback re-planned");
+
+        Assert.Equal(new ScheduledCallback(Shanghai(2026, 3, 4, 9, 0), 1, CallbackPurpose.Feedback), moved.NextCallback);
+        Clock.AdvanceTo(Shanghai(2026, 3, 3, 9, 0));
+        await CallbackFallsDue("t-1", Shanghai(2026, 3, 4, 9, 0), 1);
+        Assert.DoesNotContain(Events.Of<CallbackDue>(), e => e.DueAt == Shanghai(2026, 3, 3, 9, 0));
+    }
+
     private async Task<TicketState> NotifiedComplaint(string ticketId)
     {
         await OpenTicket(ticketId, Intake(Project, Agent));

@@ -580,19 +580,7 @@ internal static class WallboardBenchmark
             var n = Interlocked.Increment(ref sequence);
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/projects/{Project}/tickets")
             {
-                Content = Json(new
-                {
-                    kind = "Complaint",
-                    channel = "Phone",
-                    customerName = "王建国",
-                    honorific = "先生",
-                    unitNumber = "3-2-1201",
-                    contactPhone = "13812345678",
-                    content = string.Create(Invariant, $"地下车库B区照明灯坏了三盏,晚上很暗。(bench {n})"),
-                    category = "维修",
-                    receivingAgent = Agent,
-                    severity = "General",
-                }),
+                Content = Json(SampleIntake.Complaint(Agent, string.Create(Invariant, $"{SampleIntake.Content}(bench {n})"))),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return await SendChangeAsync(http, request, HttpStatusCode.Created, body => (body.GetProperty("number").GetString(), null));

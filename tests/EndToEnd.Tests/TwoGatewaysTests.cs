@@ -41,11 +41,7 @@ public sealed class TwoGatewaysTests : IAsyncLifetime
 
         using var client = new HttpClient { BaseAddress = nodeB.Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(nodeB, "agent-gc-1"));
-        using var created = await client.PostAsJsonAsync($"/api/projects/{Plaza}/tickets", new
-        {
-            kind = "Complaint", channel = "Phone", customerName = "王建国", honorific = "先生", unitNumber = "3-2-1201",
-            contactPhone = "13812345678", content = "地下车库B区照明灯坏了三盏", category = "维修", receivingAgent = "agent-gc-1", severity = "General",
-        });
+        using var created = await client.PostAsJsonAsync($"/api/projects/{Plaza}/tickets", SampleIntake.Complaint("agent-gc-1"));
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var number = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
 

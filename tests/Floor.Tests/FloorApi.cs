@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using HotlineGrains.Testing;
 
 namespace HotlineGrains.Floor.Tests;
 
@@ -28,19 +29,7 @@ public sealed class FloorApi(FloorGateway gateway) : IDisposable
     /// <summary>A complaint recorded by <paramref name="agent"/> (the receiving agent, so the ticket is theirs).</summary>
     public async Task<JsonElement> RecordComplaintAsync(string projectId, string agent, string content)
     {
-        var intake = new Dictionary<string, object?>
-        {
-            ["kind"] = "Complaint",
-            ["channel"] = "Phone",
-            ["customerName"] = "王建国",
-            ["honorific"] = "先生",
-            ["unitNumber"] = "3-2-1201",
-            ["contactPhone"] = "13812345678",
-            ["content"] = content,
-            ["category"] = "维修",
-            ["receivingAgent"] = agent,
-            ["severity"] = "General",
-        };
+        var intake = SampleIntake.Complaint(agent, content);
         var (status, _, body) = await SendAsync(HttpMethod.Post, $"/api/projects/{projectId}/tickets", agent, intake);
         Assert.True(status == HttpStatusCode.Created, $"intake answered {(int)status}: {body}");
         return body;

@@ -71,24 +71,12 @@ public sealed class FloorGateway : IAsyncDisposable
     }
 
     /// <summary>
-    /// Records a complaint (the intake of tests/Gateway.Tests) and returns it with the moment its
+    /// Records a complaint (<see cref="SampleIntake"/>) and returns it with the moment its
     /// answer arrived (<see cref="Stopwatch.GetTimestamp"/>), before the body is read.
     /// </summary>
     public async Task<(JsonElement Ticket, long AnsweredAt)> RecordComplaintAsync(string projectId, string agentToken, string content)
     {
-        var intake = new Dictionary<string, object?>
-        {
-            ["kind"] = "Complaint",
-            ["channel"] = "Phone",
-            ["customerName"] = "王建国",
-            ["honorific"] = "先生",
-            ["unitNumber"] = "3-2-1201",
-            ["contactPhone"] = "13812345678",
-            ["content"] = content,
-            ["category"] = "维修",
-            ["receivingAgent"] = "agent-gc-1",
-            ["severity"] = "General",
-        };
+        var intake = SampleIntake.Complaint("agent-gc-1", content);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/projects/{projectId}/tickets") { Content = JsonContent.Create(intake) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);

@@ -85,6 +85,9 @@ public sealed class BadInputTests(BadInputGateway gateway) : IClassFixture<BadIn
         new("intake: body over 256 KB", Post, P + "/tickets", HotlineApi.Complaint(c => c["content"] = new string('x', 300 * 1024)), 413, null),
 
         // The register: GET /api/projects/{id}/tickets and register.csv
+        new("audit: ticket and customer both given", Get, "/api/audit?ticketId=t1&customerId=c1", null, 400, "customerId"),
+        new("audit: from without an offset", Get, "/api/audit?from=2026-03-02T08:00:00", null, 400, "from"),
+        new("audit: page zero", Get, "/api/audit?page=0", null, 400, "page"),
         new("register: unknown project", Get, "/api/projects/" + Ghost + "/tickets", null, 404, null),
         new("register: unknown status", Get, P + "/tickets?status=Lost", null, 400, "status"),
         new("register: status as a number", Get, P + "/tickets?status=1", null, 400, "status"),

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using HotlineGrains.Testing;
 
 namespace HotlineGrains.Gateway.Tests;
 
@@ -16,24 +17,8 @@ public sealed class HotlineApi(HttpClient client, Func<string, string> tokenFor)
     public HttpClient Client { get; } = client;
 
     /// <summary>A complaint on the intake form with every field filled; <paramref name="change"/> edits it.</summary>
-    public static Dictionary<string, object?> Complaint(Action<Dictionary<string, object?>>? change = null)
-    {
-        var intake = new Dictionary<string, object?>
-        {
-            ["kind"] = "Complaint",
-            ["channel"] = "Phone",
-            ["customerName"] = "王建国",
-            ["honorific"] = "先生",
-            ["unitNumber"] = "3-2-1201",
-            ["contactPhone"] = "13812345678",
-            ["content"] = "地下车库B区照明灯坏了三盏,晚上很暗。",
-            ["category"] = "维修",
-            ["receivingAgent"] = "agent-1001",
-            ["severity"] = "General",
-        };
-        change?.Invoke(intake);
-        return intake;
-    }
+    public static Dictionary<string, object?> Complaint(Action<Dictionary<string, object?>>? change = null) =>
+        SampleIntake.Complaint(change: change);
 
     public async Task<JsonElement> Intake(string projectId, object intake, string? idempotencyKey = null, string user = "agent-1001")
     {

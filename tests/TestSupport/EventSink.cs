@@ -11,18 +11,10 @@ public sealed class EventSink
     public IReadOnlyList<T> Of<T>() => Received.Select(r => r.Message).OfType<T>().ToList();
 }
 
-public sealed class CounterIncrementedRecorder(EventSink sink) : IConsumer<CounterIncremented>
+/// <summary>Records every <typeparamref name="TEvent"/> the bus delivers into the <see cref="EventSink"/>: register one per event type a test watches.</summary>
+public sealed class EventRecorder<TEvent>(EventSink sink) : IConsumer<TEvent> where TEvent : class
 {
-    public Task Consume(ConsumeContext<CounterIncremented> context)
-    {
-        sink.Received.Enqueue((context.MessageId, context.Message));
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class TicketNumberIssuedRecorder(EventSink sink) : IConsumer<Contracts.TicketNumberIssued>
-{
-    public Task Consume(ConsumeContext<Contracts.TicketNumberIssued> context)
+    public Task Consume(ConsumeContext<TEvent> context)
     {
         sink.Received.Enqueue((context.MessageId, context.Message));
         return Task.CompletedTask;

@@ -1,14 +1,15 @@
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Agents;
 using HotlineGrains.Silo;
+using HotlineGrains.Testing;
 
 namespace HotlineGrains.Grains.Tests.Agents;
 
 /// <summary>Presence, time in state and the break limit (SPEC §5, seed 002).</summary>
 public sealed class AgentPresenceTests() : ManualClockSiloTest(Start, bus =>
 {
-    bus.AddConsumer<AgentPresenceChangedRecorder>();
-    bus.AddConsumer<AgentBreakLimitExceededRecorder>();
+    bus.AddConsumer<EventRecorder<AgentPresenceChanged>>();
+    bus.AddConsumer<EventRecorder<AgentBreakLimitExceeded>>();
 })
 {
     // Monday 2 March 2026, 09:00 in Shanghai.

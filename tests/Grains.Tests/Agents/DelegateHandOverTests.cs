@@ -12,7 +12,7 @@ namespace HotlineGrains.Grains.Tests.Agents;
 /// or off shift, so no ticket is lost (SPEC §5, seed 000 §八.6). The tickets tell the agents by
 /// message (TrackTicket, ReleaseTicket), so every list is polled until it settles.
 /// </summary>
-public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => bus.AddConsumer<TicketReassignedRecorder>())
+public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => bus.AddConsumer<EventRecorder<TicketReassigned>>())
 {
     private const string Project = "plaza";
     private const string Away = "agent-1001";

@@ -5,7 +5,7 @@ using HotlineGrains.Testing;
 namespace HotlineGrains.Grains.Tests.Customers;
 
 /// <summary>A silo on a manual clock recording CustomerCallbackDue, with helpers to walk a customer's callback calendar.</summary>
-public abstract class CustomerSiloTest(DateTimeOffset start) : ManualClockSiloTest(start, bus => bus.AddConsumer<CustomerCallbackDueRecorder>())
+public abstract class CustomerSiloTest(DateTimeOffset start) : ManualClockSiloTest(start, bus => bus.AddConsumer<EventRecorder<CustomerCallbackDue>>())
 {
     protected const string Project = "plaza";
 

@@ -22,7 +22,7 @@ public sealed class TicketNumberTests : IAsyncLifetime, IDisposable
 
     private Task<IHost> StartHost() =>
         TestSilo.StartAsync(TestSilo.Sqlite(Path.Combine(directory, "hotline.db")), time: clock,
-            configureBus: bus => bus.AddConsumer<TicketNumberIssuedRecorder>(),
+            configureBus: bus => bus.AddConsumer<EventRecorder<TicketNumberIssued>>(),
             configureServices: services => services.AddSingleton(events));
 
     public async Task DisposeAsync()

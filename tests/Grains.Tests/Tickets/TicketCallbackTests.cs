@@ -1,6 +1,7 @@
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Calendars;
 using HotlineGrains.Grains.Tickets;
+using HotlineGrains.Testing;
 using static HotlineGrains.Grains.Tests.Calendars.ProjectTime;
 
 namespace HotlineGrains.Grains.Tests.Tickets;
@@ -13,9 +14,9 @@ namespace HotlineGrains.Grains.Tests.Tickets;
 /// </summary>
 public sealed class TicketCallbackTests() : ManualClockSiloTest(Shanghai(2026, 3, 2, 9, 0), bus =>
 {
-    bus.AddConsumer<CallbackDueRecorder>();
-    bus.AddConsumer<CallbackRecordedRecorder>();
-    bus.AddConsumer<TicketClosedRecorder>();
+    bus.AddConsumer<EventRecorder<CallbackDue>>();
+    bus.AddConsumer<EventRecorder<CallbackRecorded>>();
+    bus.AddConsumer<EventRecorder<TicketClosed>>();
 })
 {
     private const string Project = "plaza";

@@ -91,7 +91,7 @@ public sealed class PhoneMaskingOutboxTests : IAsyncLifetime
         }
 
         host = await TestSilo.StartAsync(settings,
-            configureBus: bus => bus.AddConsumer<TicketReceivedRecorder>(),
+            configureBus: bus => bus.AddConsumer<EventRecorder<TicketReceived>>(),
             configureServices: services => services.AddSingleton(sink));
         return host;
     }
@@ -110,15 +110,5 @@ public sealed class PhoneMaskingOutboxTests : IAsyncLifetime
             () => (mine = [.. sink.Received.Where(r => r.Message is TicketReceived t && t.TicketId == ticketId).Select(r => (r.MessageId, (TicketReceived)r.Message))]).Count > 0,
             $"TicketReceived {ticketId} on the bus");
         return Assert.Single(mine);
-    }
-}
-
-/// <summary>Records each <see cref="TicketReceived"/> the bus delivers, with its message id.</summary>
-public sealed class TicketReceivedRecorder(EventSink sink) : IConsumer<TicketReceived>
-{
-    public Task Consume(ConsumeContext<TicketReceived> context)
-    {
-        sink.Received.Enqueue((context.MessageId, context.Message));
-        return Task.CompletedTask;
     }
 }

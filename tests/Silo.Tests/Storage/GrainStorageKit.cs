@@ -37,7 +37,7 @@ public abstract class GrainStorageKit : IAsyncLifetime
         var settings = Settings();
         settings["Reminders:PollInterval"] = "00:00:01";
         host = await TestSilo.StartAsync(settings, time: Clock,
-            configureBus: bus => bus.AddConsumer<CounterIncrementedRecorder>(),
+            configureBus: bus => bus.AddConsumer<EventRecorder<CounterIncremented>>(),
             configureServices: services => services.AddSingleton(Events));
     }
 

@@ -43,7 +43,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     private static GatewayProcess Start(string project, string assembly, string workingDirectory, IDictionary<string, string?>? settings, int? port)
     {
-        var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{port ?? FreePorts.Next()}");
         var gateway = BuildDirectory(project, assembly);
         var info = new ProcessStartInfo("dotnet")
         {
@@ -121,13 +121,6 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             output.Enqueue(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A src project's build output for the configuration these tests were built in.</summary>

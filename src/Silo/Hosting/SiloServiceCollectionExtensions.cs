@@ -44,12 +44,12 @@ public static class SiloServiceCollectionExtensions
         }
 
         services.AddSingleton(registry);
-        services.AddSingleton<IGrainStorage>(provider => CreateStorage(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()));
+        services.AddSingleton<IHotlineDatabase>(provider => CreateStorage(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()));
         services.AddSingleton<RuntimeSignals>();
         services.AddSingleton<GrainRuntime>();
         services.AddSingleton<IGrainClient>(provider => provider.GetRequiredService<GrainRuntime>());
         services.AddSingleton<IReadModels>(provider => provider.GetRequiredService<GrainRuntime>());
-        services.AddSingleton<IAuditTrail>(provider => new SqlAuditTrail(provider.GetRequiredService<IGrainStorage>()));
+        services.AddSingleton<IAuditTrail>(provider => new SqlAuditTrail(provider.GetRequiredService<IHotlineDatabase>()));
 
         // Hosted services start in this order: the schema first, then the bus, then the loops that use both.
         services.AddSingleton<SiloStartup>();
@@ -65,11 +65,11 @@ public static class SiloServiceCollectionExtensions
         return new SiloBuilder(registry);
     }
 
-    internal static IGrainStorage CreateStorage(StorageOptions options) => options.Provider switch
+    internal static IHotlineDatabase CreateStorage(StorageOptions options) => options.Provider switch
     {
-        StorageOptions.Postgres => new PostgresGrainStorage(options.ConnectionString
+        StorageOptions.Postgres => new PostgresDatabase(options.ConnectionString
             ?? throw new InvalidOperationException("Storage:ConnectionString is required when Storage:Provider is Postgres.")),
-        _ => new SqliteGrainStorage(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString),
+        _ => new SqliteDatabase(options.ConnectionString ?? StorageOptions.DefaultSqliteConnectionString),
     };
 
     private sealed class SiloBuilder(GrainTypeRegistry registry) : ISiloBuilder
@@ -87,7 +87,7 @@ public static class SiloServiceCollectionExtensions
         }
     }
 
-    private sealed class StorageHealthCheck(IGrainStorage storage, SiloStartup startup) : IHealthCheck
+    private sealed class StorageHealthCheck(IHotlineDatabase storage, SiloStartup startup) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {

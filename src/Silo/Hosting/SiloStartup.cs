@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace HotlineGrains.Silo;
 
 /// <summary>Brings the schema up to date before anything else on the node touches the database.</summary>
-internal sealed partial class SiloStartup(IGrainStorage storage, ILogger<SiloStartup> logger) : IHostedService
+internal sealed partial class SiloStartup(IHotlineDatabase storage, ILogger<SiloStartup> logger) : IHostedService
 {
     public bool IsMigrated { get; private set; }
 

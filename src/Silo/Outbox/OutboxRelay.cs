@@ -14,7 +14,7 @@ namespace HotlineGrains.Silo.Outbox;
 /// events of one grain go out one after another, in the order they were committed.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    IGrainStorage storage,
+    IHotlineDatabase storage,
     IEventPublisher publisher,
     GrainTypeRegistry registry,
     RuntimeSignals signals,

@@ -12,7 +12,7 @@ namespace HotlineGrains.Silo.Reminders;
 /// firing another node holds is skipped, and one whose node died is picked up again.
 /// </summary>
 internal sealed partial class ReminderService(
-    IGrainStorage storage,
+    IHotlineDatabase storage,
     GrainRuntime runtime,
     RuntimeSignals signals,
     TimeProvider time,

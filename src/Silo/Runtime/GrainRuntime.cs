@@ -14,7 +14,7 @@ namespace HotlineGrains.Silo.Runtime;
 /// serialises them, and a turn that lost the race is re-run on fresh state.
 /// </summary>
 internal sealed partial class GrainRuntime(
-    IGrainStorage storage,
+    IHotlineDatabase storage,
     GrainTypeRegistry registry,
     IServiceProvider services,
     TimeProvider time,

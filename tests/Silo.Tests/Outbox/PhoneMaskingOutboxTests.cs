@@ -51,7 +51,7 @@ public sealed class PhoneMaskingOutboxTests : IAsyncLifetime
         var key = Guid.NewGuid().ToString("N");
         await silo.Grains().CallAsync<CounterGrain, int>(key, c => c.IncrementAndReceiveTicket(FullNumber));
 
-        var storage = silo.Services.GetRequiredService<IGrainStorage>();
+        var storage = silo.Services.GetRequiredService<IHotlineDatabase>();
         await using (var lease = await storage.TryLeaseOutboxAsync(default))
         {
             Assert.NotNull(lease);

@@ -24,7 +24,7 @@ public abstract class GrainStorageKit : IAsyncLifetime
 
     protected IReadModels ReadModels => Host.Services.GetRequiredService<IReadModels>();
 
-    internal IGrainStorage Storage => Host.Services.GetRequiredService<IGrainStorage>();
+    internal IHotlineDatabase Storage => Host.Services.GetRequiredService<IHotlineDatabase>();
 
     internal GrainRuntime Runtime => Host.Services.GetRequiredService<GrainRuntime>();
 

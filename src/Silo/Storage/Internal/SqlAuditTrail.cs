@@ -8,11 +8,11 @@ namespace HotlineGrains.Silo.Storage.Internal;
 /// one, and connections, write transactions (SQLite's single-writer gate) and instants come from
 /// the storage, so an audit insert queues with grain turns instead of racing them for the file.
 /// </summary>
-internal sealed class SqlAuditTrail(IGrainStorage grainStorage) : IAuditTrail
+internal sealed class SqlAuditTrail(IHotlineDatabase grainStorage) : IAuditTrail
 {
     private const string Columns = "id, at, user_id, action, resource_type, resource_id, project_id, from_address, outcome, detail";
 
-    private readonly SqlGrainStorage storage = grainStorage as SqlGrainStorage
+    private readonly SqlDatabase storage = grainStorage as SqlDatabase
         ?? throw new InvalidOperationException($"The audit trail needs one of the SQL storage providers, not {grainStorage.GetType().Name}.");
 
     public async Task RecordAsync(AuditEntry entry, CancellationToken ct = default)
@@ -29,7 +29,7 @@ internal sealed class SqlAuditTrail(IGrainStorage grainStorage) : IAuditTrail
         using (release)
         await using (transaction)
         {
-            await SqlGrainStorage.ExecuteAsync(connection, transaction,
+            await SqlDatabase.ExecuteAsync(connection, transaction,
                 "insert into audit_trail (at, user_id, action, resource_type, resource_id, project_id, from_address, outcome, detail) "
                 + "values (@at, @user, @action, @type, @id, @project, @from, @outcome, @detail)",
                 ct,
@@ -90,14 +90,14 @@ internal sealed class SqlAuditTrail(IGrainStorage grainStorage) : IAuditTrail
         var condition = where.Count == 0 ? string.Empty : "where " + string.Join(" and ", where);
         await using var connection = await storage.OpenAsync(ct);
         int total;
-        await using (var count = SqlGrainStorage.Command(connection, null, $"select count(*) from audit_trail {condition}", [.. parameters]))
+        await using (var count = SqlDatabase.Command(connection, null, $"select count(*) from audit_trail {condition}", [.. parameters]))
         {
             total = Convert.ToInt32(await count.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         }
 
         parameters.Add(("limit", query.Limit));
         parameters.Add(("offset", query.Offset));
-        await using var select = SqlGrainStorage.Command(connection, null,
+        await using var select = SqlDatabase.Command(connection, null,
             $"select {Columns} from audit_trail {condition} order by at desc, id desc limit @limit offset @offset", [.. parameters]);
         await using var reader = await select.ExecuteReaderAsync(ct);
         var items = new List<AuditRecord>();

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace HotlineGrains.Silo.Storage.Internal;
 
 internal sealed class SqlGrainTransaction(
-    SqlGrainStorage storage,
+    SqlDatabase storage,
     DbConnection connection,
     DbTransaction transaction,
     IDisposable? release) : IGrainTransaction
@@ -17,10 +17,10 @@ internal sealed class SqlGrainTransaction(
     {
         var next = expectedVersion + 1;
         var rows = expectedVersion == 0
-            ? await SqlGrainStorage.ExecuteAsync(connection, transaction,
+            ? await SqlDatabase.ExecuteAsync(connection, transaction,
                 $"insert into grain_state (grain_type, grain_key, version, state, updated_at) values (@t, @k, 1, @s{storage.Json}, @now) on conflict do nothing",
                 cancellationToken, ("t", id.Type), ("k", id.Key), ("s", stateJson), ("now", storage.ToDb(now)))
-            : await SqlGrainStorage.ExecuteAsync(connection, transaction,
+            : await SqlDatabase.ExecuteAsync(connection, transaction,
                 $"update grain_state set version = @next, state = @s{storage.Json}, updated_at = @now where grain_type = @t and grain_key = @k and version = @expected",
                 cancellationToken, ("t", id.Type), ("k", id.Key), ("s", stateJson), ("now", storage.ToDb(now)), ("next", next), ("expected", expectedVersion));
         return rows == 1 ? next : null;
@@ -28,7 +28,7 @@ internal sealed class SqlGrainTransaction(
 
     public async Task<bool> IsCurrentAsync(GrainId id, long expectedVersion, CancellationToken cancellationToken)
     {
-        await using var command = SqlGrainStorage.Command(connection, transaction,
+        await using var command = SqlDatabase.Command(connection, transaction,
             "select version from grain_state where grain_type = @t and grain_key = @k", ("t", id.Type), ("k", id.Key));
         var stored = await command.ExecuteScalarAsync(cancellationToken);
         var version = stored is null or DBNull ? 0L : Convert.ToInt64(stored, System.Globalization.CultureInfo.InvariantCulture);
@@ -37,7 +37,7 @@ internal sealed class SqlGrainTransaction(
 
     public async Task<DueReminder?> ClaimAsync(long reminderId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = SqlGrainStorage.Command(connection, transaction, storage.ClaimSql, ("id", reminderId), ("now", storage.ToDb(now)));
+        await using var command = SqlDatabase.Command(connection, transaction, storage.ClaimSql, ("id", reminderId), ("now", storage.ToDb(now)));
         var claimed = await storage.ReadRemindersAsync(command, cancellationToken);
         return claimed.Count == 1 ? claimed[0] : null;
     }
@@ -46,20 +46,20 @@ internal sealed class SqlGrainTransaction(
     {
         if (nextDueAt is { } next)
         {
-            await SqlGrainStorage.ExecuteAsync(connection, transaction,
+            await SqlDatabase.ExecuteAsync(connection, transaction,
                 "update reminders set due_at = @due, sequence = sequence + 1 where id = @id and sequence = @sequence",
                 cancellationToken, ("due", storage.ToDb(next)), ("id", claimed.Id), ("sequence", claimed.Sequence));
         }
         else
         {
-            await SqlGrainStorage.ExecuteAsync(connection, transaction,
+            await SqlDatabase.ExecuteAsync(connection, transaction,
                 "delete from reminders where id = @id and sequence = @sequence",
                 cancellationToken, ("id", claimed.Id), ("sequence", claimed.Sequence));
         }
     }
 
     public Task SetReminderAsync(GrainId id, string name, DateTimeOffset dueAt, TimeSpan? period, CancellationToken cancellationToken) =>
-        SqlGrainStorage.ExecuteAsync(connection, transaction,
+        SqlDatabase.ExecuteAsync(connection, transaction,
             """
             insert into reminders (grain_type, grain_key, name, due_at, period_ms, sequence)
             values (@t, @k, @n, @due, @period, 0)
@@ -71,12 +71,12 @@ internal sealed class SqlGrainTransaction(
             ("period", period is { } p ? (long)p.TotalMilliseconds : null));
 
     public Task CancelReminderAsync(GrainId id, string name, CancellationToken cancellationToken) =>
-        SqlGrainStorage.ExecuteAsync(connection, transaction,
+        SqlDatabase.ExecuteAsync(connection, transaction,
             "delete from reminders where grain_type = @t and grain_key = @k and name = @n",
             cancellationToken, ("t", id.Type), ("k", id.Key), ("n", name));
 
     public Task EnqueueMessageAsync(GrainId target, Guid messageId, string messageType, string payloadJson, DateTimeOffset now, CancellationToken cancellationToken) =>
-        SqlGrainStorage.ExecuteAsync(connection, transaction,
+        SqlDatabase.ExecuteAsync(connection, transaction,
             $"insert into reminders (grain_type, grain_key, name, due_at, period_ms, sequence, payload_type, payload) values (@t, @k, @n, @due, null, 0, @type, @p{storage.Json})",
             cancellationToken,
             ("t", target.Type), ("k", target.Key), ("n", "message:" + messageId.ToString("N")), ("due", storage.ToDb(now)),
@@ -84,9 +84,9 @@ internal sealed class SqlGrainTransaction(
 
     public Task SetReadModelAsync(string model, string grainKey, string scope, DateTimeOffset sortTime, string? documentJson, DateTimeOffset now, CancellationToken cancellationToken) =>
         documentJson is null
-            ? SqlGrainStorage.ExecuteAsync(connection, transaction, "delete from read_models where model = @m and grain_key = @k",
+            ? SqlDatabase.ExecuteAsync(connection, transaction, "delete from read_models where model = @m and grain_key = @k",
                 cancellationToken, ("m", model), ("k", grainKey))
-            : SqlGrainStorage.ExecuteAsync(connection, transaction,
+            : SqlDatabase.ExecuteAsync(connection, transaction,
                 $"""
                 insert into read_models (model, grain_key, scope, sort_time, doc, updated_at) values (@m, @k, @s, @t, @d{storage.Json}, @now)
                 on conflict (model, grain_key) do update set scope = excluded.scope, sort_time = excluded.sort_time, doc = excluded.doc, updated_at = excluded.updated_at
@@ -94,7 +94,7 @@ internal sealed class SqlGrainTransaction(
                 cancellationToken, ("m", model), ("k", grainKey), ("s", scope), ("t", storage.ToDb(sortTime)), ("d", documentJson), ("now", storage.ToDb(now)));
 
     public Task AppendOutboxAsync(GrainId source, Guid messageId, string messageType, string payloadJson, DateTimeOffset now, CancellationToken cancellationToken) =>
-        SqlGrainStorage.ExecuteAsync(connection, transaction,
+        SqlDatabase.ExecuteAsync(connection, transaction,
             $"insert into outbox (message_id, grain_type, grain_key, message_type, payload, created_at) values (@id, @t, @k, @type, @p{storage.Json}, @now)",
             cancellationToken,
             ("id", storage.ToDb(messageId)), ("t", source.Type), ("k", source.Key), ("type", messageType), ("p", payloadJson), ("now", storage.ToDb(now)));

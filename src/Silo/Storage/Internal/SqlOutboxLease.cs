@@ -3,11 +3,11 @@ using System.Data.Common;
 namespace HotlineGrains.Silo.Storage.Internal;
 
 /// <summary>The outbox relay's connection, held for as long as this node relays.</summary>
-internal sealed class SqlOutboxLease(SqlGrainStorage storage, DbConnection connection, IDisposable? release, string? unlockSql = null) : IOutboxLease
+internal sealed class SqlOutboxLease(SqlDatabase storage, DbConnection connection, IDisposable? release, string? unlockSql = null) : IOutboxLease
 {
     public async Task<IReadOnlyList<OutboxMessage>> ReadAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var command = SqlGrainStorage.Command(connection, null,
+        await using var command = SqlDatabase.Command(connection, null,
             "select position, message_id, grain_type, grain_key, message_type, payload, created_at from outbox order by position limit @limit",
             ("limit", limit));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -35,7 +35,7 @@ internal sealed class SqlOutboxLease(SqlGrainStorage storage, DbConnection conne
 
         // Positions are our own longs, never user input, so inlining them is safe and portable.
         var list = string.Join(',', positions.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await SqlGrainStorage.ExecuteAsync(connection, null, $"delete from outbox where position in ({list})", cancellationToken);
+        await SqlDatabase.ExecuteAsync(connection, null, $"delete from outbox where position in ({list})", cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -46,7 +46,7 @@ internal sealed class SqlOutboxLease(SqlGrainStorage storage, DbConnection conne
             {
                 try
                 {
-                    await SqlGrainStorage.ExecuteAsync(connection, null, unlockSql, CancellationToken.None);
+                    await SqlDatabase.ExecuteAsync(connection, null, unlockSql, CancellationToken.None);
                 }
                 catch (DbException)
                 {

@@ -4,7 +4,7 @@ namespace HotlineGrains.Silo.Storage;
 /// Where grains live. Every provider passes the same test kit (tests/Silo.Tests/StorageKit):
 /// a turn's state, events, messages and reminder changes commit in one transaction or not at all.
 /// </summary>
-public interface IGrainStorage : IAsyncDisposable
+public interface IHotlineDatabase : IAsyncDisposable
 {
     /// <summary>Provider name as configured: <c>Sqlite</c> or <c>Postgres</c>.</summary>
     string Name { get; }
@@ -78,7 +78,7 @@ public interface IGrainTransaction : IAsyncDisposable
     Task CommitAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>The right to relay the outbox; see <see cref="IGrainStorage.TryLeaseOutboxAsync"/>.</summary>
+/// <summary>The right to relay the outbox; see <see cref="IHotlineDatabase.TryLeaseOutboxAsync"/>.</summary>
 public interface IOutboxLease : IAsyncDisposable
 {
     /// <summary>The oldest unrelayed events, in commit order per grain.</summary>

@@ -7,7 +7,7 @@ namespace HotlineGrains.Silo.Storage.Internal;
 /// The SQL both providers share. What differs between SQLite and PostgreSQL (connections, locks,
 /// how times, ids and JSON are stored) is asked of the subclass; the statements are otherwise one.
 /// </summary>
-internal abstract class SqlGrainStorage : IGrainStorage
+internal abstract class SqlDatabase : IHotlineDatabase
 {
     public abstract string Name { get; }
 
@@ -81,7 +81,7 @@ internal abstract class SqlGrainStorage : IGrainStorage
     /// <summary>The provider's scripts, <c>NNNN_name.sql</c>, in version order.</summary>
     internal IReadOnlyList<(int Version, string Name, string Sql)> MigrationScripts()
     {
-        var assembly = typeof(SqlGrainStorage).Assembly;
+        var assembly = typeof(SqlDatabase).Assembly;
         var prefix = $"{assembly.GetName().Name}.Storage.Migrations.{Name}.";
         var scripts = new List<(int, string, string)>();
         foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(prefix, StringComparison.Ordinal)))

@@ -9,13 +9,13 @@ namespace HotlineGrains.Silo.Storage;
 /// transactions queue on an in-process gate instead of spinning on SQLITE_BUSY; readers run
 /// beside the writer thanks to write-ahead logging. One process per file.
 /// </summary>
-internal sealed class SqliteGrainStorage : SqlGrainStorage
+internal sealed class SqliteDatabase : SqlDatabase
 {
     private readonly string connectionString;
     private readonly SemaphoreSlim writer = new(1, 1);
     private readonly SemaphoreSlim outboxLease = new(1, 1);
 
-    public SqliteGrainStorage(string connectionString)
+    public SqliteDatabase(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {

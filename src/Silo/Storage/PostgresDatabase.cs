@@ -10,7 +10,7 @@ namespace HotlineGrains.Silo.Storage;
 /// grain's version; reminders are claimed with <c>FOR UPDATE SKIP LOCKED</c>; the outbox relay is
 /// a session advisory lock, so exactly one node relays and the lock dies with its connection.
 /// </summary>
-internal sealed class PostgresGrainStorage(string connectionString) : SqlGrainStorage
+internal sealed class PostgresDatabase(string connectionString) : SqlDatabase
 {
     /// <summary>Advisory lock keys (arbitrary, fixed): "HLGR" + purpose.</summary>
     private const long MigrationLockKey = 0x484C_4752_0001;

@@ -3,12 +3,14 @@ namespace HotlineGrains.Contracts;
 /// <summary>
 /// A project handed out a ticket number (<c>{PREFIX}-{yyyyMMdd}-{seq:0000}</c>). Numbers are
 /// never reused and never skipped, so a gap in a consumer's sequence means a lost message.
+/// <see cref="TicketId"/> is the ticket it was given to (its <c>TicketReceived</c> follows).
 /// </summary>
 public sealed record TicketNumberIssued(
     Guid EventId,
     string ProjectId,
     DateTimeOffset OccurredAt,
     string Actor,
+    string TicketId,
     string TicketNumber,
     DateOnly ServiceDate,
     int Sequence) : IHotlineEvent

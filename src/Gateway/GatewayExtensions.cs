@@ -45,7 +45,7 @@ public static class GatewayExtensions
             return Task.CompletedTask;
         }));
         builder.AddHotlineSecurity();
-        builder.Services.AddHotlineSilo(builder.Configuration, bus => bus.AddFloorConsumers());
+        builder.AddHotline(bus => bus.AddFloorConsumers());
         builder.AddHotlineFloor();
         builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))

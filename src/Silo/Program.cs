@@ -1,6 +1,6 @@
 using HotlineGrains.Silo;
 
-// The headless worker: no HTTP, just reminders and the outbox relay beside the gateways.
+// The headless silo: hosts grains, fires reminders and relays the outbox, beside the gateways.
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddHotlineSilo(builder.Configuration);
+builder.AddHotline();
 builder.Build().Run();

@@ -4,6 +4,7 @@ using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Agents;
 
@@ -37,7 +38,7 @@ internal static class AgentEndpoints
         return api;
     }
 
-    private static async Task<IResult> Floor(string projectId, IGrainClient grains, IReadModels readModels, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> Floor(string projectId, IGrainFactory grains, IReadModels readModels, TimeProvider time, CancellationToken cancellationToken)
     {
         var (_, problem) = await ProjectEndpoints.Find(projectId, grains, cancellationToken);
         if (problem is not null)
@@ -50,7 +51,7 @@ internal static class AgentEndpoints
         var views = new List<AgentView>(serving.Count);
         foreach (var id in serving)
         {
-            if (await grains.ReadAsync<AgentGrain, AgentView?>(id, a => a.View(now), cancellationToken) is { } view)
+            if (await grains.GetGrain<IAgentGrain>(id).GetView(now) is { } view)
             {
                 views.Add(view);
             }
@@ -73,13 +74,13 @@ internal static class AgentEndpoints
         return [.. rows.Items.Where(r => r.Projects.Contains(projectId)).OrderBy(r => r.WorkNumber, StringComparer.Ordinal)];
     }
 
-    private static async Task<IResult> Get(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(string agentId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
         var (view, problem) = await Find(agentId, http, grains, time, cancellationToken);
         return problem ?? TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> Register(string agentId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> Register(string agentId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Keys.Invalid("agentId", agentId) is { } badId)
         {
@@ -87,7 +88,7 @@ internal static class AgentEndpoints
         }
 
         // Someone else's agent cannot be overwritten, nor learnt about: it answers as missing.
-        var existing = await grains.ReadAsync<AgentGrain, IReadOnlyList<string>?>(agentId, a => a.View(DateTimeOffset.MinValue)?.Projects, cancellationToken);
+        var existing = (await grains.GetGrain<IAgentGrain>(agentId).GetView(DateTimeOffset.MinValue))?.Projects;
         if (existing is not null && !Caller.Of(http).SeesAny(existing))
         {
             return Problems.NotFound("Agent", agentId);
@@ -104,7 +105,7 @@ internal static class AgentEndpoints
         for (var i = 0; i < profile!.Projects.Count; i++)
         {
             var exists = Keys.IsValid(profile.Projects[i]) && caller.Sees(profile.Projects[i])
-                && await grains.ReadAsync<ProjectGrain, bool>(profile.Projects[i], p => p.Settings is not null, cancellationToken);
+                && await grains.GetGrain<IProjectGrain>(profile.Projects[i]).GetSettings() is not null;
             check.That(exists, $"projects[{i}]", $"No project '{profile.Projects[i]}'.");
         }
 
@@ -113,10 +114,10 @@ internal static class AgentEndpoints
             return check.Problem();
         }
 
-        return TypedResults.Ok(await grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.Register(profile), cancellationToken));
+        return TypedResults.Ok(await grains.GetGrain<IAgentGrain>(agentId).Register(profile));
     }
 
-    private static async Task<IResult> SetPresence(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> SetPresence(string agentId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
         var (_, problem) = await Find(agentId, http, grains, time, cancellationToken);
         problem ??= OwnOnly(http, agentId, "presence");
@@ -127,10 +128,10 @@ internal static class AgentEndpoints
         }
 
         var actor = Caller.Of(http).Id;
-        return TypedResults.Ok(await grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.SetPresence(request!.Presence, actor), cancellationToken));
+        return TypedResults.Ok(await grains.GetGrain<IAgentGrain>(agentId).SetPresence(request!.Presence, actor));
     }
 
-    private static async Task<IResult> SetDelegate(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> SetDelegate(string agentId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
         var (_, problem) = await Find(agentId, http, grains, time, cancellationToken);
         problem ??= OwnOnly(http, agentId, "delegate");
@@ -141,11 +142,11 @@ internal static class AgentEndpoints
         }
 
         var actor = Caller.Of(http).Id;
-        return TypedResults.Ok(await grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.SetDelegate(request!.Delegate, actor), cancellationToken));
+        return TypedResults.Ok(await grains.GetGrain<IAgentGrain>(agentId).SetDelegate(request!.Delegate, actor));
     }
 
     /// <summary>The agent; one serving none of the caller's projects is a 404, exactly like a missing one.</summary>
-    private static async Task<(AgentView? View, IResult? Problem)> Find(string agentId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<(AgentView? View, IResult? Problem)> Find(string agentId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
         if (Keys.Invalid("agentId", agentId) is { } badId)
         {
@@ -153,7 +154,7 @@ internal static class AgentEndpoints
         }
 
         var now = time.GetUtcNow();
-        var view = await grains.ReadAsync<AgentGrain, AgentView?>(agentId, a => a.View(now), cancellationToken);
+        var view = await grains.GetGrain<IAgentGrain>(agentId).GetView(now);
         return view is null || !Caller.Of(http).SeesAny(view.Projects) ? (null, Problems.NotFound("Agent", agentId)) : (view, null);
     }
 

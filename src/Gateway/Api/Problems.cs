@@ -1,12 +1,9 @@
 using System.Text.Json;
 using HotlineGrains.Gateway.Tickets;
-using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Calendars;
-using HotlineGrains.Grains.Customers;
-using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
-using HotlineGrains.Silo.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Storage;
 
 namespace HotlineGrains.Gateway.Api;
 
@@ -59,11 +56,9 @@ internal static class Problems
                 JsonException json => Invalid(ApiJson.FieldOf(json), JsonMessage(json)),
                 StepNotAllowedException refused => StepNotAllowed(refused),
                 StaleTicketException stale => Stale(stale),
-                ProjectSettingsException settings => Invalid(settings.Problems),
-                AgentValidationException agent => Invalid(agent.Problems),
-                CustomerValidationException customer => Invalid(customer.Problems),
-                GrainConflictException => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                    title: "Too busy to apply the change", detail: "The item kept changing under this request; nothing was applied. Try again."),
+                ValidationFailedException invalid => Invalid(invalid.Problems),
+                InconsistentStateException => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "Too busy to apply the change", detail: "The item changed elsewhere while this request ran; nothing was applied. Try again."),
                 _ => null,
             };
             if (result is null)

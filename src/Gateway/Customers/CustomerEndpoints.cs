@@ -4,6 +4,7 @@ using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Customers;
 
@@ -26,26 +27,26 @@ internal static class CustomerEndpoints
         return api;
     }
 
-    private static async Task<IResult> Get(string customerId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(string customerId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (view, problem) = await Find(customerId, http, grains, cancellationToken);
         return problem ?? TypedResults.Ok(view);
     }
 
     /// <summary>The customer; one of a project outside the caller's is a 404, exactly like a missing one.</summary>
-    private static async Task<(CustomerView? View, IResult? Problem)> Find(string customerId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<(CustomerView? View, IResult? Problem)> Find(string customerId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Keys.Invalid("customerId", customerId) is { } badId)
         {
             return (null, badId);
         }
 
-        var view = await grains.ReadAsync<CustomerGrain, CustomerView?>(customerId, c => c.View(), cancellationToken);
+        var view = await grains.GetGrain<ICustomerGrain>(customerId).GetView();
         AuditTrailEndpoints.Project(http, view?.ProjectId);
         return view is null || !Caller.Of(http).Sees(view.ProjectId) ? (null, Problems.NotFound("Customer", customerId)) : (view, null);
     }
 
-    private static async Task<IResult> Put(string customerId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> Put(string customerId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Keys.Invalid("customerId", customerId) is { } badId)
         {
@@ -53,7 +54,7 @@ internal static class CustomerEndpoints
         }
 
         // Someone else's customer cannot be overwritten, nor learnt about: it answers as missing.
-        var existing = await grains.ReadAsync<CustomerGrain, string?>(customerId, c => c.View()?.ProjectId, cancellationToken);
+        var existing = (await grains.GetGrain<ICustomerGrain>(customerId).GetView())?.ProjectId;
         AuditTrailEndpoints.Project(http, existing);
         if (existing is not null && !Caller.Of(http).Sees(existing))
         {
@@ -68,16 +69,16 @@ internal static class CustomerEndpoints
 
         AuditTrailEndpoints.Project(http, existing ?? profile!.ProjectId);
         var projectExists = Keys.IsValid(profile!.ProjectId) && Caller.Of(http).Sees(profile.ProjectId)
-            && await grains.ReadAsync<ProjectGrain, bool>(profile.ProjectId, p => p.Settings is not null, cancellationToken);
+            && await grains.GetGrain<IProjectGrain>(profile.ProjectId).GetSettings() is not null;
         if (!projectExists)
         {
             return Problems.Invalid("projectId", $"No project '{profile.ProjectId}'.");
         }
 
-        return TypedResults.Ok(await grains.CallAsync<CustomerGrain, CustomerView>(customerId, c => c.Upsert(profile), cancellationToken));
+        return TypedResults.Ok(await grains.GetGrain<ICustomerGrain>(customerId).Upsert(profile));
     }
 
-    private static async Task<IResult> Directory(string projectId, string? phone, IGrainClient grains, IReadModels readModels, CancellationToken cancellationToken)
+    private static async Task<IResult> Directory(string projectId, string? phone, IGrainFactory grains, IReadModels readModels, CancellationToken cancellationToken)
     {
         var (_, problem) = await ProjectEndpoints.Find(projectId, grains, cancellationToken);
         if (problem is not null)

@@ -1,6 +1,7 @@
 using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Demo;
 
@@ -10,7 +11,7 @@ namespace HotlineGrains.Gateway.Demo;
 /// then on the call, wraps up and is ready again), some are abandoned. Runs only with
 /// <c>Demo:Enabled</c> and <c>Demo:CallSimulator</c>; production calls come from the real switch.
 /// </summary>
-internal sealed partial class CallSimulator(IGrainClient grains, TimeProvider time, ILogger<CallSimulator> logger) : BackgroundService
+internal sealed partial class CallSimulator(IGrainFactory grains, TimeProvider time, ILogger<CallSimulator> logger) : BackgroundService
 {
     /// <summary>Fixed, so two runs of the demo ring alike.</summary>
     private const int Seed = 400;
@@ -65,15 +66,15 @@ internal sealed partial class CallSimulator(IGrainClient grains, TimeProvider ti
     }
 
     private Task Record(string projectId, string callId, CallEventKind kind, string? agent, CancellationToken cancellationToken) =>
-        grains.CallAsync<ProjectGrain>(projectId, p => p.RecordCall(new CallEvent(callId, kind, time.GetUtcNow(), agent)), cancellationToken);
+        grains.GetGrain<IProjectGrain>(projectId).RecordCall(new CallEvent(callId, kind, time.GetUtcNow(), agent));
 
     /// <summary>Only demo agents who are at work take calls: one on a break or on leave stays so.</summary>
     private async Task Presence(string agent, Presence to, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (await grains.ReadAsync<AgentGrain, AgentView?>(agent, a => a.View(now), cancellationToken) is { Presence: Grains.Agents.Presence.Available or Grains.Agents.Presence.OnCall or Grains.Agents.Presence.WrapUp })
+        if (await grains.GetGrain<IAgentGrain>(agent).GetView(now) is { Presence: Grains.Agents.Presence.Available or Grains.Agents.Presence.OnCall or Grains.Agents.Presence.WrapUp })
         {
-            await grains.CallAsync<AgentGrain, AgentView>(agent, a => a.SetPresence(to, "system:switch"), cancellationToken);
+            await grains.GetGrain<IAgentGrain>(agent).SetPresence(to, "system:switch");
         }
     }
 

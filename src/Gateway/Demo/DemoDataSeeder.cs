@@ -1,5 +1,6 @@
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Demo;
 
@@ -7,7 +8,7 @@ namespace HotlineGrains.Gateway.Demo;
 /// The three projects of the seed regulation (000 §三), so a new user sees a living hotline at
 /// once. Seeding is idempotent: a project that exists is left as it is.
 /// </summary>
-internal sealed class DemoDataSeeder(IGrainClient grains) : IHostedService
+internal sealed class DemoDataSeeder(IGrainFactory grains) : IHostedService
 {
     public static readonly IReadOnlyList<(string Id, ProjectSettings Settings)> Projects =
     [
@@ -20,13 +21,11 @@ internal sealed class DemoDataSeeder(IGrainClient grains) : IHostedService
     {
         foreach (var (id, settings) in Projects)
         {
-            await grains.CallAsync<ProjectGrain>(id, async project =>
+            var project = grains.GetGrain<IProjectGrain>(id);
+            if (await project.GetSettings() is null)
             {
-                if (project.Settings is null)
-                {
-                    await project.Configure(settings);
-                }
-            }, cancellationToken);
+                await project.Configure(settings);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.ServiceLevels;
 using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Demo;
 
@@ -13,9 +14,8 @@ namespace HotlineGrains.Gateway.Demo;
 /// record goes through the grains' own steps, so what the demo shows is what the service does.
 /// Runs once per database: a ticket that exists is left as it is.
 /// </summary>
-internal sealed partial class DemoFloorSeeder(IGrainClient grains, TimeProvider time, ILogger<DemoFloorSeeder> logger) : BackgroundService
+internal sealed partial class DemoFloorSeeder(IGrainFactory grains, TimeProvider time, ILogger<DemoFloorSeeder> logger) : BackgroundService
 {
-    private static readonly TimeSpan NumberingWait = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,22 +53,22 @@ internal sealed partial class DemoFloorSeeder(IGrainClient grains, TimeProvider 
         ];
         foreach (var (id, workNumber, name, presence) in agents)
         {
-            if (await grains.ReadAsync<AgentGrain, bool>(id, a => a.IsRegistered, cancellationToken))
+            if (await grains.GetGrain<IAgentGrain>(id).IsRegistered())
             {
                 continue;
             }
 
-            await grains.CallAsync<AgentGrain, AgentView>(id, a => a.Register(new AgentProfile
+            await grains.GetGrain<IAgentGrain>(id).Register(new AgentProfile
             {
                 WorkNumber = workNumber,
                 Name = name,
                 Projects = [projectId],
                 Departments = ["客服中心"],
-            }), cancellationToken);
-            await grains.CallAsync<AgentGrain, AgentView>(id, a => a.SetPresence(presence, id), cancellationToken);
+            });
+            await grains.GetGrain<IAgentGrain>(id).SetPresence(presence, id);
         }
 
-        await grains.CallAsync<AgentGrain, AgentView>(agents[0].Id, a => a.SetDelegate(agents[1].Id, "demo"), cancellationToken);
+        await grains.GetGrain<IAgentGrain>(agents[0].Id).SetDelegate(agents[1].Id, "demo");
         return [.. agents.Select(a => a.Id)];
     }
 
@@ -89,9 +89,9 @@ internal sealed partial class DemoFloorSeeder(IGrainClient grains, TimeProvider 
         ];
         foreach (var (id, profile) in customers)
         {
-            if (!await grains.ReadAsync<CustomerGrain, bool>(id, c => c.Exists, cancellationToken))
+            if (await grains.GetGrain<ICustomerGrain>(id).GetView() is null)
             {
-                await grains.CallAsync<CustomerGrain, CustomerView>(id, c => c.Upsert(profile), cancellationToken);
+                await grains.GetGrain<ICustomerGrain>(id).Upsert(profile);
             }
         }
 
@@ -100,7 +100,7 @@ internal sealed partial class DemoFloorSeeder(IGrainClient grains, TimeProvider 
 
     private async Task Tell(Story story, string ticketId, string projectId, string agent, (string Id, CustomerProfile Profile) customer, CancellationToken cancellationToken)
     {
-        if (await grains.ReadAsync<TicketGrain, bool>(ticketId, t => t.Exists, cancellationToken))
+        if ((await grains.GetGrain<ITicketGrain>(ticketId).GetSnapshot()).Exists)
         {
             return;
         }
@@ -110,28 +110,19 @@ internal sealed partial class DemoFloorSeeder(IGrainClient grains, TimeProvider 
             projectId, story.Kind, Channel.Phone, profile.FullName ?? profile.Surname, profile.UnitNumber, profile.Phones[0], story.Content, story.Category,
             story.Severity, Urgent: false, agent, story.Department, time.GetUtcNow() - story.Age, AnsweredOnCall: story.AnsweredOnCall,
             AnswerIsDifficult: false, profile.Honorific == Honorific.Ms ? "女士" : "先生", customerId);
-        await grains.CallAsync<TicketGrain, bool>(ticketId, t => t.Open(intake, agent), cancellationToken);
-        var deadline = time.GetUtcNow() + NumberingWait;
-        while (await grains.ReadAsync<TicketGrain, string?>(ticketId, t => t.Snapshot.Number, cancellationToken) is null)
-        {
-            if (time.GetUtcNow() > deadline)
-            {
-                throw new TimeoutException($"Demo ticket {ticketId} was not numbered within {NumberingWait}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken);
-        }
-
+        var ticket = grains.GetGrain<ITicketGrain>(ticketId);
+        await ticket.Open(intake, agent);
         foreach (var step in story.Steps)
         {
-            await grains.CallAsync(ticketId, step(agent), cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            await step(agent)(ticket);
         }
     }
 
     /// <summary>One ticket's way through the workflow; each step is taken by the agent given.</summary>
     private sealed record Story(
         TicketKind Kind, Severity Severity, string Category, string? Department, string Content, TimeSpan Age, bool AnsweredOnCall,
-        IReadOnlyList<Func<string, Func<TicketGrain, Task<TicketState>>>> Steps);
+        IReadOnlyList<Func<string, Func<ITicketGrain, Task<TicketState>>>> Steps);
 
     private static readonly IReadOnlyList<Story> Stories =
     [

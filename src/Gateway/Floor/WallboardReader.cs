@@ -2,6 +2,7 @@ using HotlineGrains.Gateway.Agents;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Floor;
 
@@ -10,7 +11,7 @@ namespace HotlineGrains.Gateway.Floor;
 /// ticket register and the agents' floor rows. Every board is read afresh, so a node that just
 /// started, or missed events while the bus was away, shows the truth at its next read.
 /// </summary>
-internal sealed class WallboardReader(IGrainClient grains, IReadModels readModels, TimeProvider time)
+internal sealed class WallboardReader(IGrainFactory grains, IReadModels readModels, TimeProvider time)
 {
     /// <summary>Open tickets older than this are not on the board; nobody keeps a complaint open for a quarter.</summary>
     private static readonly TimeSpan OpenWindow = TimeSpan.FromDays(90);
@@ -20,13 +21,13 @@ internal sealed class WallboardReader(IGrainClient grains, IReadModels readModel
     public async Task<ProjectBoard?> ReadAsync(string projectId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var settings = await grains.ReadAsync<ProjectGrain, ProjectSettings?>(projectId, p => p.Settings, cancellationToken);
+        var settings = await grains.GetGrain<IProjectGrain>(projectId).GetSettings();
         if (settings is null)
         {
             return null;
         }
 
-        var floor = await grains.ReadAsync<ProjectGrain, ProjectFloor>(projectId, p => p.Floor(now), cancellationToken);
+        var floor = await grains.GetGrain<IProjectGrain>(projectId).GetFloor(now);
         var rows = await readModels.QueryAsync<TicketRegisterRow>(
             new ReadModelQuery(TicketGrain.RegisterModel, [projectId]) { From = now - OpenWindow, Limit = MaxRows }, cancellationToken);
         var agents = await AgentEndpoints.ServingAsync(projectId, readModels, cancellationToken);

@@ -3,6 +3,7 @@ using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Projects;
 
@@ -49,13 +50,13 @@ internal static class ProjectEndpoints
         return TypedResults.Ok(page.Items.Where(p => caller.Sees(p.Id)).OrderBy(p => p.Id, StringComparer.Ordinal).ToList());
     }
 
-    private static async Task<IResult> Get(string projectId, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> Get(string projectId, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (settings, problem) = await Find(projectId, grains, cancellationToken);
         return problem ?? TypedResults.Ok(settings);
     }
 
-    private static async Task<IResult> Put(string projectId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> Put(string projectId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Keys.Invalid("projectId", projectId) is { } badId)
         {
@@ -63,10 +64,10 @@ internal static class ProjectEndpoints
         }
 
         var (settings, problem) = await RequestBody.ReadValidAsync<ProjectSettings>(http, s => s.Validate());
-        return problem ?? TypedResults.Ok(await grains.CallAsync<ProjectGrain, ProjectSettings>(projectId, p => p.Configure(settings!), cancellationToken));
+        return problem ?? TypedResults.Ok(await grains.GetGrain<IProjectGrain>(projectId).Configure(settings!));
     }
 
-    private static async Task<IResult> DailySummary(string projectId, string? date, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> DailySummary(string projectId, string? date, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (_, problem) = await Find(projectId, grains, cancellationToken);
         if (problem is not null)
@@ -79,11 +80,11 @@ internal static class ProjectEndpoints
             return Problems.Invalid("date", "A date like 2026-03-02.");
         }
 
-        var summary = await grains.ReadAsync<ProjectGrain, DailySummary?>(projectId, p => p.SummaryOf(day), cancellationToken);
+        var summary = await grains.GetGrain<IProjectGrain>(projectId).GetSummary(day);
         return summary is null ? Problems.NotFound("Daily summary", $"{projectId}/{date}") : TypedResults.Ok(summary);
     }
 
-    private static async Task<IResult> Call(string projectId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> Call(string projectId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
         var (_, problem) = await Find(projectId, grains, cancellationToken);
         if (problem is not null)
@@ -106,17 +107,17 @@ internal static class ProjectEndpoints
             return check.Problem();
         }
 
-        await grains.CallAsync<ProjectGrain>(projectId, p => p.RecordCall(new CallEvent(call.CallId, call.Event, call.At.ToUniversalTime(), call.Agent)), cancellationToken);
+        await grains.GetGrain<IProjectGrain>(projectId).RecordCall(new CallEvent(call.CallId, call.Event, call.At.ToUniversalTime(), call.Agent));
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<IResult> Faults(string projectId, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> Faults(string projectId, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (_, problem) = await Find(projectId, grains, cancellationToken);
-        return problem ?? TypedResults.Ok(await grains.ReadAsync<ProjectGrain, IReadOnlyList<FaultRecord>>(projectId, p => p.Faults, cancellationToken));
+        return problem ?? TypedResults.Ok(await grains.GetGrain<IProjectGrain>(projectId).GetFaults());
     }
 
-    private static async Task<IResult> RecordFault(string projectId, HttpContext http, IGrainClient grains, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> RecordFault(string projectId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
         var (_, problem) = await Find(projectId, grains, cancellationToken);
         if (problem is not null)
@@ -141,11 +142,11 @@ internal static class ProjectEndpoints
             return check.Problem();
         }
 
-        var recorded = await grains.CallAsync<ProjectGrain, FaultRecord>(projectId, p => p.RecordFault(fault.Cause, fault.Start.ToUniversalTime(), fault.End?.ToUniversalTime(), Caller.Of(http).Id), cancellationToken);
+        var recorded = await grains.GetGrain<IProjectGrain>(projectId).RecordFault(fault.Cause, fault.Start.ToUniversalTime(), fault.End?.ToUniversalTime(), Caller.Of(http).Id);
         return TypedResults.Created($"/api/projects/{projectId}/faults", recorded);
     }
 
-    private static async Task<IResult> CheckPhrases(string projectId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    private static async Task<IResult> CheckPhrases(string projectId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (settings, problem) = await Find(projectId, grains, cancellationToken);
         if (problem is not null)
@@ -163,14 +164,14 @@ internal static class ProjectEndpoints
         return check.Failed ? check.Problem() : TypedResults.Ok(new PhraseCheck(ForbiddenPhrases.FindIn(request.Text, settings!.ForbiddenPhrases)));
     }
 
-    internal static async Task<(ProjectSettings? Settings, IResult? Problem)> Find(string projectId, IGrainClient grains, CancellationToken cancellationToken)
+    internal static async Task<(ProjectSettings? Settings, IResult? Problem)> Find(string projectId, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (Keys.Invalid("projectId", projectId) is { } badId)
         {
             return (null, badId);
         }
 
-        var settings = await grains.ReadAsync<ProjectGrain, ProjectSettings?>(projectId, p => p.Settings, cancellationToken);
+        var settings = await grains.GetGrain<IProjectGrain>(projectId).GetSettings();
         return settings is null ? (null, Problems.NotFound("Project", projectId)) : (settings, null);
     }
 }

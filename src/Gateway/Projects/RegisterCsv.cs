@@ -4,6 +4,7 @@ using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Projects;
 
@@ -20,7 +21,7 @@ internal static class RegisterCsv
         "责任部门 Department", "核实情况 Verification", "处理结果 Result", "回访意见 Callback feedback", "处理人 Handler", "状态 Status",
     ];
 
-    public static async Task<IResult> Get(string projectId, HttpContext http, IGrainClient grains, IReadModels readModels, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(string projectId, HttpContext http, IGrainFactory grains, IReadModels readModels, CancellationToken cancellationToken)
     {
         var (settings, problem) = await ProjectEndpoints.Find(projectId, grains, cancellationToken);
         if (problem is not null)

@@ -3,6 +3,7 @@ using System.Text;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Silo;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Tickets;
 
@@ -79,7 +80,7 @@ public sealed record HandlingForm(
 
 internal static class HandlingFormEndpoint
 {
-    public static async Task<IResult> Get(string ticketId, HttpContext http, IGrainClient grains, CancellationToken cancellationToken)
+    public static async Task<IResult> Get(string ticketId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var found = await TicketEndpoints.Load(ticketId, http, grains, cancellationToken);
         if (found.Problem is not null)

@@ -1,7 +1,9 @@
 using HotlineGrains.Contracts;
+using HotlineGrains.Grains.Calendars;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
-using HotlineGrains.Silo;
+using HotlineGrains.Grains.Turns;
+using Orleans;
 
 namespace HotlineGrains.Grains.Agents;
 
@@ -12,7 +14,7 @@ namespace HotlineGrains.Grains.Agents;
 /// no ticket is lost (seed 000 §八.6).
 /// </summary>
 [GrainType("agent")]
-public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTicket>, IHandle<ReleaseTicket>
+public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleReminders, IHandle<TrackTicket>, IHandle<ReleaseTicket>
 {
     /// <summary>
     /// The live floor, one row per agent. A row has one scope, so an agent is listed under their
@@ -32,19 +34,19 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
     /// <summary>Released tickets whose last assignment is remembered; messages older than a few hundred closes are long delivered.</summary>
     private const int AssignmentsRemembered = 500;
 
-    public bool IsRegistered => State.Profile is not null;
+    private bool Registered => State.Profile is not null;
 
-    /// <summary>On leave or off shift: tickets reaching the agent should go to the delegate.</summary>
-    public bool IsAway => State.Presence is Presence.Leave or Presence.Offline;
+    private bool Away => State.Presence is Presence.Leave or Presence.Offline;
 
-    public Presence Presence => State.Presence;
+    public Task<bool> IsRegistered() => Task.FromResult(Registered);
 
-    public IReadOnlyList<PresenceChange> PresenceLog => State.PresenceLog;
+    public Task<bool> IsAway() => Task.FromResult(Away);
 
-    public IReadOnlyList<TicketHandOver> HandOvers => State.HandOvers;
+    public Task<IReadOnlyList<PresenceChange>> GetPresenceLog() => Task.FromResult<IReadOnlyList<PresenceChange>>([.. State.PresenceLog]);
 
-    /// <summary>The agent as seen at <paramref name="now"/>; null if not registered.</summary>
-    public AgentView? View(DateTimeOffset now) => State.Profile is null ? null : ViewAt(now);
+    public Task<IReadOnlyList<TicketHandOver>> GetHandOvers() => Task.FromResult<IReadOnlyList<TicketHandOver>>([.. State.HandOvers]);
+
+    public Task<AgentView?> GetView(DateTimeOffset now) => Task.FromResult(State.Profile is null ? null : ViewAt(now));
 
     /// <summary>Registers the agent, or replaces the profile of a registered one (presence and tickets stay).</summary>
     public Task<AgentView> Register(AgentProfile profile)
@@ -113,7 +115,7 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
 
         // Without a delegate at work the tickets stay with the agent: the supervisor sees them on
         // the floor (open tickets of an agent on leave) and reassigns them by hand.
-        if (IsAway && State.Delegate is { } delegateId && !await Turn.ReadAsync<AgentGrain, bool>(delegateId, a => a.IsAway))
+        if (Away && State.Delegate is { } delegateId && !await GrainFactory.GetGrain<IAgentGrain>(delegateId).IsAway())
         {
             HandOverAll(delegateId, HandOverReason(to, delegateId));
         }
@@ -135,7 +137,7 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
         {
             var problem = delegateId == Key ? "An agent cannot be their own delegate."
                 : string.IsNullOrWhiteSpace(delegateId) || delegateId.Length > 64 ? "1 to 64 characters."
-                : !await Turn.ReadAsync<AgentGrain, bool>(delegateId, a => a.IsRegistered) ? $"No agent '{delegateId}' is registered."
+                : !await GrainFactory.GetGrain<IAgentGrain>(delegateId).IsRegistered() ? $"No agent '{delegateId}' is registered."
                 : null;
             if (problem is not null)
             {
@@ -145,7 +147,7 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
 
         State.Delegate = delegateId;
         State.DelegateSetBy = actor;
-        if (IsAway && delegateId is not null && !await Turn.ReadAsync<AgentGrain, bool>(delegateId, a => a.IsAway))
+        if (Away && delegateId is not null && !await GrainFactory.GetGrain<IAgentGrain>(delegateId).IsAway())
         {
             HandOverAll(delegateId, HandOverReason(State.Presence, delegateId));
         }
@@ -171,8 +173,8 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
         // A ticket given to an agent who is away goes straight on to the delegate, unless the
         // delegate is away too: passing it along a chain of absent agents (or round a pair who
         // delegate to each other) would help no customer, so it stays here for the supervisor.
-        if (IsRegistered && IsAway && State.Delegate is { } delegateId
-            && !await Turn.ReadAsync<AgentGrain, bool>(delegateId, a => a.IsAway))
+        if (Registered && Away && State.Delegate is { } delegateId
+            && !await GrainFactory.GetGrain<IAgentGrain>(delegateId).IsAway())
         {
             HandOver(message.TicketId, message.TicketNumber, delegateId, HandOverReason(State.Presence, delegateId));
             State.OpenTickets.Remove(message.TicketId);
@@ -248,7 +250,7 @@ public sealed class AgentGrain : Grain<AgentState>, IRemindable, IHandle<TrackTi
     }
 
     private async Task<TimeSpan> BreakLimit(AgentProfile profile) =>
-        (await Turn.ReadAsync<ProjectGrain, ProjectSettings?>(profile.HomeProject, p => p.Settings))?.BreakLimit ?? DefaultBreakLimit;
+        (await GrainFactory.GetGrain<IProjectGrain>(profile.HomeProject).GetSettings())?.BreakLimit ?? DefaultBreakLimit;
 
     private void HandOverAll(string delegateId, string reason)
     {

@@ -1,3 +1,6 @@
+using HotlineGrains.Grains.Turns;
+using Orleans;
+
 namespace HotlineGrains.Grains.Agents;
 
 /// <summary>
@@ -5,7 +8,9 @@ namespace HotlineGrains.Grains.Agents;
 /// <paramref name="Assignment"/> counts the ticket's assignments, so messages that arrive out of
 /// order are put back in order (0: sent before assignments were counted, applied as it comes).
 /// </summary>
-public sealed record TrackTicket(string TicketId, string TicketNumber, long Assignment = 0);
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed record TrackTicket(string TicketId, string TicketNumber, long Assignment = 0) : IGrainMessage;
 
 /// <summary>Ticket → agent: the ticket was closed or moved to someone else, ending <paramref name="Assignment"/>. Repeating it changes nothing.</summary>
-public sealed record ReleaseTicket(string TicketId, long Assignment = 0);
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed record ReleaseTicket(string TicketId, long Assignment = 0) : IGrainMessage;

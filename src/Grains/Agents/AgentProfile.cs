@@ -1,8 +1,10 @@
 using HotlineGrains.Grains.Calendars;
+using Orleans;
 
 namespace HotlineGrains.Grains.Agents;
 
 /// <summary>Who an agent is (<c>PUT /api/agents/{id}</c>).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record AgentProfile
 {
     /// <summary>工号: the only thing customers are told about the agent (seed 000 §七 5.9), e.g. <c>1001</c>.</summary>
@@ -72,11 +74,4 @@ public sealed record AgentProfile
             }
         }
     }
-}
-
-/// <summary>An agent change that fails validation; <see cref="Problems"/> name the fields (the API answers 400).</summary>
-public sealed class AgentValidationException(IReadOnlyList<ValidationProblem> problems)
-    : Exception("Invalid agent: " + string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}")))
-{
-    public IReadOnlyList<ValidationProblem> Problems { get; } = problems;
 }

@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace HotlineGrains.Grains.Agents;
 
 /// <summary>A hotline agent (坐席) as stored.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class AgentState
 {
     /// <summary>Null until the agent is registered; tickets tracked before that are kept.</summary>
@@ -43,10 +46,13 @@ public sealed class AgentState
 /// limit changed meanwhile applies from the next break). <see cref="Alerted"/> once the
 /// supervisor was told, so a repeated firing tells them nothing new.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record BreakWatch(DateTimeOffset OnBreakSince, TimeSpan Limit, bool Alerted = false);
 
 /// <summary>One presence change: <see cref="Lasted"/> is how long the agent had been in <see cref="From"/>.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record PresenceChange(Presence From, Presence To, DateTimeOffset At, TimeSpan Lasted, string Actor);
 
 /// <summary>A ticket sent to the delegate when the agent went on leave or off shift.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record TicketHandOver(string TicketId, string TicketNumber, string ToAgent, DateTimeOffset At, string Reason);

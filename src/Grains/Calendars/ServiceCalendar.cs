@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.TimeZones;
+using Orleans;
 
 namespace HotlineGrains.Grains.Calendars;
 
@@ -33,6 +34,7 @@ namespace HotlineGrains.Grains.Calendars;
 /// time", so a period opens as soon as its start has come and closes as soon as its end has.
 /// </para>
 /// </remarks>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ServiceCalendar
 {
     public const string DefaultTimeZone = "Asia/Shanghai";

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace HotlineGrains.Grains.Calendars;
 
@@ -9,6 +10,7 @@ namespace HotlineGrains.Grains.Calendars;
 /// Monday 08:00–12:00. A period never crosses midnight (split it in two); an <see cref="End"/> of
 /// 00:00 means midnight at the end of the day, so 00:00–00:00 is the whole day.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ServicePeriod
 {
     /// <summary>For the JSON serializer; every member is required.</summary>

@@ -1,7 +1,8 @@
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Calendars;
 using HotlineGrains.Grains.Projects;
-using HotlineGrains.Silo;
+using HotlineGrains.Grains.Turns;
+using Orleans;
 
 namespace HotlineGrains.Grains.Customers;
 
@@ -13,7 +14,7 @@ namespace HotlineGrains.Grains.Customers;
 /// length, and months, quarters and years are not.
 /// </summary>
 [GrainType("customer")]
-public sealed class CustomerGrain : Grain<CustomerState>, IRemindable, IHandle<RecordCustomerTicket>
+public sealed class CustomerGrain : HotlineGrain<CustomerState>, ICustomerGrain, IHandleReminders, IHandle<RecordCustomerTicket>
 {
     /// <summary>The customer directory, one row per customer, scoped by project.</summary>
     public const string DirectoryModel = "customers";
@@ -24,10 +25,7 @@ public sealed class CustomerGrain : Grain<CustomerState>, IRemindable, IHandle<R
     private const string ReminderPrefix = "relationship-callback:";
     private const string CallbackActor = "system:relationship-callbacks";
 
-    public bool Exists => State.Profile is not null;
-
-    /// <summary>The customer; null if never recorded.</summary>
-    public CustomerView? View() => State.Profile is null ? null : ToView(State.Profile);
+    public Task<CustomerView?> GetView() => Task.FromResult(State.Profile is null ? null : ToView(State.Profile));
 
     public static string ReminderName(CallerRole role) => ReminderPrefix + role;
 
@@ -138,7 +136,7 @@ public sealed class CustomerGrain : Grain<CustomerState>, IRemindable, IHandle<R
 
     /// <summary>The project's service calendar; an unconfigured project gets the default one (Asia/Shanghai).</summary>
     private async Task<ServiceCalendar> Calendar(string projectId) =>
-        (await Turn.ReadAsync<ProjectGrain, ProjectSettings?>(projectId, p => p.Settings))?.Calendar ?? ServiceCalendar.Default;
+        (await GrainFactory.GetGrain<IProjectGrain>(projectId).GetSettings())?.Calendar ?? ServiceCalendar.Default;
 
     private void ProjectDirectoryRow()
     {

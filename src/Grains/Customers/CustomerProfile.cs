@@ -1,9 +1,11 @@
 using System.Text.Json.Serialization;
 using HotlineGrains.Grains.Calendars;
+using Orleans;
 
 namespace HotlineGrains.Grains.Customers;
 
 /// <summary>Who a customer (客户/业主) is (<c>PUT /api/customers/{id}</c>).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record CustomerProfile
 {
     /// <summary>姓: callers often give only this ("免贵姓王"), and it is what agents address them by.</summary>
@@ -88,11 +90,4 @@ public sealed record CustomerProfile
             problems.Add(new(field, $"1 to {maxLength} characters."));
         }
     }
-}
-
-/// <summary>A customer change that fails validation; <see cref="Problems"/> name the fields (the API answers 400).</summary>
-public sealed class CustomerValidationException(IReadOnlyList<ValidationProblem> problems)
-    : Exception("Invalid customer: " + string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}")))
-{
-    public IReadOnlyList<ValidationProblem> Problems { get; } = problems;
 }

@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace HotlineGrains.Grains.Customers;
 
 /// <summary>A customer (客户/业主) as stored.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class CustomerState
 {
     /// <summary>Null until the customer is recorded; tickets received before that are kept.</summary>
@@ -18,7 +21,9 @@ public sealed class CustomerState
     public List<RaisedCallback> Raised { get; set; } = [];
 }
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record CustomerTicket(string TicketId, string TicketNumber, string Kind, DateTimeOffset ReceivedAt);
 
 /// <summary>A relationship callback that fell due and was announced (CustomerCallbackDue).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record RaisedCallback(CallerRole Role, CustomerTier Tier, DateOnly Date, DateTimeOffset DueAt, DateTimeOffset RaisedAt);

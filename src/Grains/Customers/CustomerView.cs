@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace HotlineGrains.Grains.Customers;
 
 /// <summary>A customer as the REST API and the intake form show them.</summary>
@@ -5,6 +7,7 @@ namespace HotlineGrains.Grains.Customers;
 /// <param name="Tickets">Newest first.</param>
 /// <param name="NextCallbacks">The next relationship callback of each role, soonest first.</param>
 /// <param name="RecentCallbacks">Relationship callbacks raised, newest first.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record CustomerView(
     string Id,
     string Surname,
@@ -24,6 +27,7 @@ public sealed record CustomerView(
 /// contact. <see cref="PrimaryPhone"/> is top level so an incoming number can be looked up with a
 /// field filter.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record CustomerDirectoryRow(
     string Id,
     string FormOfAddress,

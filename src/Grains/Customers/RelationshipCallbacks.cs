@@ -1,5 +1,6 @@
 using HotlineGrains.Grains.Calendars;
 using NodaTime;
+using Orleans;
 
 namespace HotlineGrains.Grains.Customers;
 
@@ -89,4 +90,5 @@ public static class RelationshipCallbacks
 }
 
 /// <summary>The next relationship callback of <see cref="Role"/>: its calendar date and when it is due.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record PlannedCallback(CallerRole Role, DateOnly Date, DateTimeOffset DueAt);

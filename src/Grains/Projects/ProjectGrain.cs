@@ -2,7 +2,8 @@ using System.Globalization;
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Calendars;
 using HotlineGrains.Grains.Tickets;
-using HotlineGrains.Silo;
+using HotlineGrains.Grains.Turns;
+using Orleans;
 
 namespace HotlineGrains.Grains.Projects;
 
@@ -12,7 +13,7 @@ namespace HotlineGrains.Grains.Projects;
 /// skipped), the floor's call counters, the line watch and the end-of-day summary.
 /// </summary>
 [GrainType("project")]
-public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<IssueTicketNumber>, IHandle<TicketActivity>
+public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IHandleReminders, IHandle<TicketActivity>
 {
     /// <summary>The read model listing every project (one scope: they are few).</summary>
     public const string ProjectsModel = "projects";
@@ -30,21 +31,20 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
     private const int DaysKept = 62;
     private const int SummariesKept = 400;
 
-    public ProjectSettings? Settings => State.Settings;
+    public Task<ProjectSettings?> GetSettings() => Task.FromResult(State.Settings);
 
-    public IReadOnlyList<FaultRecord> Faults => State.Faults;
+    public Task<IReadOnlyList<FaultRecord>> GetFaults() => Task.FromResult<IReadOnlyList<FaultRecord>>([.. State.Faults]);
 
-    public DailySummary? SummaryOf(DateOnly date) => State.Summaries.LastOrDefault(s => s.Date == date);
+    public Task<DailySummary?> GetSummary(DateOnly date) => Task.FromResult(State.Summaries.LastOrDefault(s => s.Date == date));
 
-    /// <summary>The floor's call and alert picture at <paramref name="now"/>: calls still ringing, today's counters, recent silence alerts.</summary>
-    public ProjectFloor Floor(DateTimeOffset now) => new(
+    public Task<ProjectFloor> GetFloor(DateTimeOffset now) => Task.FromResult(new ProjectFloor(
         State.Ringing.Count,
         State.Ringing.Count == 0 ? null : State.Ringing.Values.Min(),
         Today(now).Copy(),
-        [.. State.SilenceAlerts.Where(a => a > now - TimeSpan.FromHours(12))]);
+        [.. State.SilenceAlerts.Where(a => a > now - TimeSpan.FromHours(12))]));
 
     /// <summary>Today's counters so far (project time), for the floor.</summary>
-    public DayStats Today(DateTimeOffset now) =>
+    private DayStats Today(DateTimeOffset now) =>
         State.Days.LastOrDefault(d => State.Settings is { } s && d.Date == LocalDate(s, now)) ?? new DayStats { Date = State.Settings is { } t ? LocalDate(t, now) : default };
 
     /// <summary>Sets the configuration (validated by the caller); open tickets recompute their clocks if the calendar or SLA policy changed.</summary>
@@ -61,7 +61,7 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
         Turn.Project(ProjectsModel, ProjectsScope, Turn.Now, new ProjectListItem(Key, settings.Name, settings.TicketPrefix, settings.TimeZone));
         if (before is not null && (before.Calendar != settings.Calendar || before.ServiceLevels != settings.ServiceLevels))
         {
-            foreach (var ticket in State.OpenTickets)
+            foreach (var ticket in State.OpenTickets.Keys)
             {
                 Turn.Send<TicketGrain>(ticket, new ServiceLevelsChanged());
             }
@@ -76,16 +76,17 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
         return Task.FromResult(settings);
     }
 
-    public Task Handle(IssueTicketNumber message)
+    public Task<string> IssueTicketNumber(string ticketId, string actor)
     {
-        var number = NextNumber(message.Actor);
-        State.OpenTickets.Add(message.TicketId);
-        Turn.Send<TicketGrain>(message.TicketId, new TicketNumberAssigned(number));
-        return Task.CompletedTask;
-    }
+        ArgumentException.ThrowIfNullOrEmpty(ticketId);
+        if (!State.OpenTickets.TryGetValue(ticketId, out var number))
+        {
+            number = NextNumber(ticketId, actor);
+            State.OpenTickets.Add(ticketId, number);
+        }
 
-    /// <summary>Hands out the next ticket number of the current service day.</summary>
-    public Task<string> IssueTicketNumber(string actor) => Task.FromResult(NextNumber(actor));
+        return Task.FromResult(number);
+    }
 
     public Task Handle(TicketActivity message)
     {
@@ -289,7 +290,7 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
         }
     }
 
-    private string NextNumber(string actor)
+    private string NextNumber(string ticketId, string actor)
     {
         var settings = RequireSettings();
         var today = LocalDate(settings, Turn.Now);
@@ -306,7 +307,7 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
         DayOf(Turn.Now).TicketsReceived++;
         var day = State.SequenceDate.Value;
         var number = string.Create(CultureInfo.InvariantCulture, $"{settings.TicketPrefix}-{day:yyyyMMdd}-{State.LastSequence:0000}");
-        Turn.Publish(new TicketNumberIssued(Guid.NewGuid(), Key, Turn.Now, actor, number, day, State.LastSequence));
+        Turn.Publish(new TicketNumberIssued(Guid.NewGuid(), Key, Turn.Now, actor, ticketId, number, day, State.LastSequence));
         return number;
     }
 
@@ -333,11 +334,4 @@ public sealed class ProjectGrain : Grain<ProjectState>, IRemindable, IHandle<Iss
 
     private ProjectSettings RequireSettings() =>
         State.Settings ?? throw new InvalidOperationException($"Project {Key} is not configured.");
-}
-
-/// <summary>Settings that fail validation; <see cref="Problems"/> name the fields.</summary>
-public sealed class ProjectSettingsException(IReadOnlyList<ValidationProblem> problems)
-    : Exception("Invalid project settings: " + string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}")))
-{
-    public IReadOnlyList<ValidationProblem> Problems { get; } = problems;
 }

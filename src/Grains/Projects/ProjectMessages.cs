@@ -1,10 +1,11 @@
+using HotlineGrains.Grains.Turns;
+using Orleans;
+
 namespace HotlineGrains.Grains.Projects;
 
-/// <summary>Ticket → project: hand out the next number for this ticket (answered with <c>TicketNumberAssigned</c>).</summary>
-public sealed record IssueTicketNumber(string TicketId, string Actor);
-
 /// <summary>Ticket → project: something the project counts happened to one of its tickets.</summary>
-public sealed record TicketActivity(string TicketId, TicketActivityKind Kind, DateTimeOffset At);
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed record TicketActivity(string TicketId, TicketActivityKind Kind, DateTimeOffset At) : IGrainMessage;
 
 public enum TicketActivityKind
 {
@@ -16,6 +17,7 @@ public enum TicketActivityKind
 }
 
 /// <summary>A call event from the phone switch (CTI).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record CallEvent(string CallId, CallEventKind Kind, DateTimeOffset At, string? Agent);
 
 public enum CallEventKind

@@ -1,5 +1,6 @@
 using HotlineGrains.Grains.Calendars;
 using HotlineGrains.Grains.ServiceLevels;
+using Orleans;
 
 namespace HotlineGrains.Grains.Projects;
 
@@ -7,6 +8,7 @@ namespace HotlineGrains.Grains.Projects;
 /// A project's configuration (<c>GET|PUT /api/projects/{id}</c>): how it greets, when it serves,
 /// what it promises, and the words its agents must not use.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ProjectSettings
 {
     /// <summary>Display name, e.g. 维邦奥林花园.</summary>
@@ -115,6 +117,7 @@ public sealed record ProjectSettings
 }
 
 /// <summary>The standard phrases the intake form shows for the moment (seed 000 §七).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record StandardPhrases(string Hold, string Transfer, string CannotAnswerNow, string Closing)
 {
     public static StandardPhrases Default { get; } = new(

@@ -1,6 +1,9 @@
+using Orleans;
+
 namespace HotlineGrains.Grains.Projects;
 
 /// <summary>A managed property (项目) as stored.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class ProjectState
 {
     public ProjectSettings? Settings { get; set; }
@@ -11,8 +14,11 @@ public sealed class ProjectState
     /// <summary>Last ticket sequence number handed out on <see cref="SequenceDate"/>.</summary>
     public int LastSequence { get; set; }
 
-    /// <summary>Tickets of this project not yet closed, so a calendar or policy edit can reach them.</summary>
-    public HashSet<string> OpenTickets { get; set; } = [];
+    /// <summary>
+    /// Tickets of this project not yet closed, with the number each was given: a calendar or policy
+    /// edit reaches them, and a retried intake gets its number back.
+    /// </summary>
+    public Dictionary<string, string> OpenTickets { get; set; } = [];
 
     /// <summary>Counters of the recent service days, newest last.</summary>
     public List<DayStats> Days { get; set; } = [];
@@ -33,6 +39,7 @@ public sealed class ProjectState
 }
 
 /// <summary>One service day's counters (project time).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class DayStats
 {
     public DateOnly Date { get; set; }
@@ -63,6 +70,7 @@ public sealed class DayStats
 }
 
 /// <summary>The end-of-day report to management (SPEC §4.2).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record DailySummary(
     DateOnly Date,
     DateTimeOffset ProducedAt,
@@ -82,10 +90,13 @@ public sealed record DailySummary(
     int LineSilentAlerts,
     int Faults);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record FaultRecord(string Id, string Cause, DateTimeOffset Start, DateTimeOffset? End, string RecordedBy);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ProjectListItem(string Id, string Name, string TicketPrefix, string TimeZone);
 
 /// <summary>What the wallboard shows of a project's line (<see cref="ProjectGrain.Floor"/>).</summary>
 /// <param name="RecentSilenceAlerts">LineSilent alerts of the last 12 hours, oldest first.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ProjectFloor(int CallsWaiting, DateTimeOffset? LongestWaitingSince, DayStats Today, IReadOnlyList<DateTimeOffset> RecentSilenceAlerts);

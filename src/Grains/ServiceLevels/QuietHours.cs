@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using HotlineGrains.Grains.Calendars;
 using NodaTime;
+using Orleans;
 
 namespace HotlineGrains.Grains.ServiceLevels;
 
@@ -12,6 +13,7 @@ namespace HotlineGrains.Grains.ServiceLevels;
 /// exclusive; when End is earlier than Start the quiet hours wrap midnight. They apply every day,
 /// holidays included: they are about not calling at night, not about service hours.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record QuietHours
 {
     /// <summary>For the JSON serializer; both members are required.</summary>

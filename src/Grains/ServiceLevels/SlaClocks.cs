@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Orleans;
 
 namespace HotlineGrains.Grains.ServiceLevels;
 
@@ -64,6 +65,7 @@ public readonly record struct PauseInterval(DateTimeOffset From, DateTimeOffset?
 /// change of kind, severity or urgency just gives a different answer (each clock keeps its start,
 /// <see cref="ReceivedAt"/>; its budget changes).
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record TicketClockFacts
 {
     public required TicketKind Kind { get; init; }
@@ -91,6 +93,7 @@ public sealed record TicketClockFacts
 }
 
 /// <summary>The working-time budgets a ticket's clocks actually get (policy row, urgent rule and calendar applied).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record SlaBudgets(TimeSpan? FirstReply, TimeSpan? Target, TimeSpan? Deadline);
 
 /// <summary>One clock at "now".</summary>
@@ -102,6 +105,7 @@ public sealed record SlaBudgets(TimeSpan? FirstReply, TimeSpan? Target, TimeSpan
 /// <param name="State">Where the clock stands.</param>
 /// <param name="Remaining">Working time left at now, or at satisfaction for a satisfied clock; negative when overdue.</param>
 /// <param name="SatisfiedAt">When it was satisfied, if it was.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ClockStatus(
     SlaClock Clock,
     TimeSpan Budget,
@@ -113,9 +117,11 @@ public sealed record ClockStatus(
     DateTimeOffset? SatisfiedAt);
 
 /// <summary>An upcoming clock event and the instant it happens.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record SlaEvent(SlaClock Clock, SlaEventKind Kind, DateTimeOffset At);
 
 /// <summary>A ticket's clocks at "now" (null for a clock its kind does not have) and its upcoming events, soonest first.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record SlaStatus(
     ClockStatus? FirstReply,
     ClockStatus? Target,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HotlineGrains.Grains.Calendars;
+using Orleans;
 
 namespace HotlineGrains.Grains.ServiceLevels;
 
@@ -16,6 +17,7 @@ namespace HotlineGrains.Grains.ServiceLevels;
 /// reply within its service hours, so it is read as 2 working hours). Working days are converted
 /// with the calendar's standard day length when a clock is computed.
 /// </remarks>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record SlaPolicy
 {
     /// <summary>Policy budgets are capped at ten years (counting a working day as 24 hours).</summary>
@@ -210,6 +212,7 @@ public sealed record SlaPolicy
 /// clock. FirstReply is the first answer to the customer; Target is when the answer (resolution)
 /// is due and a miss makes the agent update the customer; Deadline is the breach (escalation).
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ClockBudgets(WorkDuration? FirstReply, WorkDuration? Target, WorkDuration? Deadline)
 {
     /// <summary>No clocks at all.</summary>
@@ -217,6 +220,7 @@ public sealed record ClockBudgets(WorkDuration? FirstReply, WorkDuration? Target
 }
 
 /// <summary>Complaint budgets by severity (seed 000 §六(二)5, SPEC §4.1).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ComplaintBudgets
 {
     /// <summary>简单: answered at once, which the table reads as 2 working hours; deadline the same.</summary>
@@ -238,6 +242,7 @@ public sealed record ComplaintBudgets
 /// <see cref="TargetFactor"/>; the deadline is at most <see cref="DeadlineCap"/>. It only changes
 /// clocks the kind has: an urgent inquiry or suggestion still has none.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record UrgentRule
 {
     public WorkDuration? FirstReply { get; init; } = WorkDuration.FromHours(2);
@@ -252,6 +257,7 @@ public sealed record UrgentRule
 /// most 2 working hours for a simple question and 16 for a difficult one; if there is still no
 /// result after <see cref="InterimCallback"/> (16 working hours) the agent calls to explain.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record CallbackPromiseRule
 {
     public WorkDuration Simple { get; init; } = WorkDuration.FromHours(2);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using HotlineGrains.Grains.Calendars;
+using Orleans;
 
 namespace HotlineGrains.Grains.ServiceLevels;
 
@@ -10,6 +11,7 @@ namespace HotlineGrains.Grains.ServiceLevels;
 /// when a deadline is computed, so editing the calendar changes every "working day" budget.
 /// Serialises as <c>{"days":3}</c>, <c>{"hours":2}</c>, <c>{"minutes":1}</c> (zero parts omitted).
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public readonly record struct WorkDuration
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]

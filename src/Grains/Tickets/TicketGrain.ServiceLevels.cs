@@ -1,7 +1,7 @@
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
-using HotlineGrains.Silo;
+using HotlineGrains.Grains.Turns;
 
 namespace HotlineGrains.Grains.Tickets;
 
@@ -30,7 +30,7 @@ public sealed partial class TicketGrain
     }
 
     /// <summary>The ticket's clocks at <paramref name="now"/>, on the project's calendar and policy.</summary>
-    public SlaStatus ServiceLevelsAt(ProjectSettings settings, DateTimeOffset now) =>
+    private SlaStatus ServiceLevelsAt(ProjectSettings settings, DateTimeOffset now) =>
         SlaCalculator.Compute(settings.Calendar, settings.ServiceLevels, ClockFacts(), now);
 
     private TicketClockFacts ClockFacts() => new()
@@ -45,7 +45,7 @@ public sealed partial class TicketGrain
     };
 
     private async Task<ProjectSettings> LoadSettings() =>
-        await Turn.ReadAsync<ProjectGrain, ProjectSettings?>(State.Intake!.ProjectId, p => p.Settings)
+        await GrainFactory.GetGrain<IProjectGrain>(State.Intake!.ProjectId).GetSettings()
         ?? throw new InvalidOperationException($"Project {State.Intake!.ProjectId} is not configured.");
 
     /// <summary>

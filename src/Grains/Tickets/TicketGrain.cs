@@ -3,7 +3,8 @@ using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
-using HotlineGrains.Silo;
+using HotlineGrains.Grains.Turns;
+using Orleans;
 
 namespace HotlineGrains.Grains.Tickets;
 
@@ -13,32 +14,30 @@ namespace HotlineGrains.Grains.Tickets;
 /// ticket's register row current and re-plans the SLA reminders.
 /// </summary>
 [GrainType("ticket")]
-public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
-    IHandle<TicketNumberAssigned>, IHandle<HandOverTicket>, IHandle<ServiceLevelsChanged>
+public sealed partial class TicketGrain : HotlineGrain<TicketState>, ITicketGrain, IHandleReminders,
+    IHandle<HandOverTicket>, IHandle<ServiceLevelsChanged>
 {
     /// <summary>The read model of the ticket register (投诉登记表), one row per ticket, scoped by project.</summary>
     public const string RegisterModel = "ticket-register";
 
-    public bool Exists => State.Intake is not null;
+    private bool Exists => State.Intake is not null && State.Number is not null;
 
-    public string? ProjectId => State.Intake?.ProjectId;
-
-    public TicketState Snapshot => State;
-
-    public long ETag => Version;
+    public Task<TicketSnapshot> GetSnapshot() => Task.FromResult(new TicketSnapshot(State, Version));
 
     /// <summary>
-    /// Records the intake form. The number comes from the project by message, so it is handed out
-    /// exactly once even if this call is retried. A retried intake (same ticket id) changes nothing.
+    /// Records the intake form and numbers the ticket. The project hands the number out for this
+    /// ticket id once: a retried intake whose first try was numbered but not stored gets the same
+    /// number back, and one that was stored changes nothing.
     /// </summary>
-    public Task<bool> Open(TicketIntake intake, string actor)
+    public async Task<bool> Open(TicketIntake intake, string actor)
     {
         ArgumentNullException.ThrowIfNull(intake);
         if (Exists)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
+        var number = await GrainFactory.GetGrain<IProjectGrain>(intake.ProjectId).IssueTicketNumber(Key, actor);
         State.Intake = intake;
         State.Kind = intake.Kind;
         State.Severity = intake.Severity;
@@ -48,22 +47,9 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
         State.Department = intake.Department;
         State.Status = TicketStatus.Pending;
         State.Timeline.Add(new TimelineEntry(Turn.Now, actor, "Recorded", TicketStatus.Pending, TicketStatus.Pending, null));
-        Turn.Send<ProjectGrain>(intake.ProjectId, new IssueTicketNumber(Key, actor));
-        return Task.FromResult(true);
-    }
-
-    public async Task Handle(TicketNumberAssigned message)
-    {
-        if (State.Number is not null || State.Intake is not { } intake)
-        {
-            return; // a repeated assignment changes nothing
-        }
-
         var settings = await LoadSettings();
-        State.Number = message.TicketNumber;
-        var actor = intake.ReceivingAgent;
-        State.Status = TicketStatus.Received;
-        State.Timeline.Add(new TimelineEntry(Turn.Now, actor, "Received", TicketStatus.Pending, TicketStatus.Received, State.Number));
+        State.Number = number;
+        MoveTo(TicketStatus.Received, actor, "Received", State.Number);
         Publish(new TicketReceived
         {
             Kind = State.Kind.ToString(),
@@ -111,6 +97,7 @@ public sealed partial class TicketGrain : Grain<TicketState>, IRemindable,
         }
 
         Replan(settings);
+        return true;
     }
 
     public Task<TicketState> Forward(string department, string actor, long? expectedVersion) =>

@@ -1,4 +1,5 @@
 using HotlineGrains.Grains.ServiceLevels;
+using Orleans;
 
 namespace HotlineGrains.Grains.Tickets;
 
@@ -6,6 +7,7 @@ namespace HotlineGrains.Grains.Tickets;
 /// A ticket's row in the register (投诉登记表, SPEC §3): what the register query, the CSV export and
 /// the floor list need, kept current in the ticket's own turns. Filterable fields are strings.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record TicketRegisterRow(
     string TicketId,
     string Number,

@@ -1,8 +1,10 @@
 using HotlineGrains.Grains.ServiceLevels;
+using Orleans;
 
 namespace HotlineGrains.Grains.Tickets;
 
 /// <summary>A ticket as stored: the intake form, the workflow's records, and the facts its SLA clocks are computed from.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class TicketState
 {
     public TicketIntake? Intake { get; set; }
@@ -66,6 +68,7 @@ public sealed class TicketState
 }
 
 /// <summary>The intake form (the header of the 投诉处理表).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record TicketIntake(
     string ProjectId,
     TicketKind Kind,
@@ -85,15 +88,20 @@ public sealed record TicketIntake(
     string? Honorific,
     string? CustomerId = null);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record Verification(bool Founded, string Findings, string By, DateTimeOffset At);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record Handling(string Plan, string Result, string Handler, string? DepartmentManager, DateTimeOffset At);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record Notification(string Message, string By, DateTimeOffset At);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record CallbackAttempt(int Attempt, CallbackOutcome Outcome, string By, DateTimeOffset At, string? Note);
 
 /// <summary>A callback the hotline owes; <see cref="Announced"/> once CallbackDue was published for it.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ScheduledCallback(DateTimeOffset DueAt, int Attempt, CallbackPurpose Purpose, bool Announced = false);
 
 public enum CallbackPurpose
@@ -108,11 +116,15 @@ public enum CallbackPurpose
     Interim,
 }
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record SignOff(string ProjectManager, DateTimeOffset At);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record Pause(DateTimeOffset From, DateTimeOffset? To, string Reason);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record Reply(string Text, string By, DateTimeOffset At, IReadOnlyList<string> ForbiddenPhrases);
 
 /// <summary>One step in the ticket's history: who, when, what, from which status to which.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record TimelineEntry(DateTimeOffset At, string Actor, string What, TicketStatus From, TicketStatus To, string? Detail);

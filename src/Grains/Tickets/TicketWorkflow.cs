@@ -1,4 +1,5 @@
 using HotlineGrains.Grains.ServiceLevels;
+using Orleans;
 
 namespace HotlineGrains.Grains.Tickets;
 
@@ -40,21 +41,41 @@ public static class TicketWorkflow
 }
 
 /// <summary>A step that the ticket's status does not allow; the API answers 409 with <see cref="Allowed"/>.</summary>
-public sealed class StepNotAllowedException(TicketStep step, TicketStatus status, IReadOnlyList<TicketStep> allowed)
-    : Exception($"{step} is not allowed while the ticket is {status}; allowed: {string.Join(", ", allowed)}.")
+[GenerateSerializer]
+public sealed class StepNotAllowedException : Exception
 {
-    public TicketStep Step { get; } = step;
+    public StepNotAllowedException(TicketStep step, TicketStatus status, IReadOnlyList<TicketStep> allowed)
+        : base($"{step} is not allowed while the ticket is {status}; allowed: {string.Join(", ", allowed)}.")
+    {
+        Step = step;
+        Status = status;
+        Allowed = allowed;
+    }
 
-    public TicketStatus Status { get; } = status;
+    [Id(0)]
+    public TicketStep Step { get; private set; }
 
-    public IReadOnlyList<TicketStep> Allowed { get; } = allowed;
+    [Id(1)]
+    public TicketStatus Status { get; private set; }
+
+    [Id(2)]
+    public IReadOnlyList<TicketStep> Allowed { get; private set; }
 }
 
 /// <summary>The caller changed the ticket on the basis of a version that is no longer current (HTTP 412).</summary>
-public sealed class StaleTicketException(long expected, long actual)
-    : Exception($"The ticket is at version {actual}, not {expected}: reload it and try again.")
+[GenerateSerializer]
+public sealed class StaleTicketException : Exception
 {
-    public long Expected { get; } = expected;
+    public StaleTicketException(long expected, long actual)
+        : base($"The ticket is at version {actual}, not {expected}: reload it and try again.")
+    {
+        Expected = expected;
+        Actual = actual;
+    }
 
-    public long Actual { get; } = actual;
+    [Id(0)]
+    public long Expected { get; private set; }
+
+    [Id(1)]
+    public long Actual { get; private set; }
 }

@@ -48,6 +48,7 @@ public sealed class GrainRecord
 /// <param name="ReadModels">This grain's rows in the read models, written or (with no document) removed.</param>
 public sealed record PendingEffects(IReadOnlyList<OutboxEntry> Outbox, IReadOnlyList<ReadModelChange> ReadModels)
 {
+    [JsonIgnore]
     public bool IsEmpty => Outbox.Count == 0 && ReadModels.Count == 0;
 }
 

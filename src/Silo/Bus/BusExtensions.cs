@@ -31,6 +31,7 @@ public static class BusExtensions
                     rabbit.Publish<TicketEvent>(topology => topology.Exclude = true);
                     rabbit.Publish<TicketSlaEvent>(topology => topology.Exclude = true);
                     rabbit.Publish<FloorEvent>(topology => topology.Exclude = true);
+                    rabbit.Publish<IHasPhoneNumbers>(topology => topology.Exclude = true);
                     rabbit.ConfigureEndpoints(context);
                 });
             }

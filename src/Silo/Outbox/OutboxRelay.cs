@@ -1,28 +1,37 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using HotlineGrains.Contracts;
-using HotlineGrains.Silo.Runtime;
+using HotlineGrains.Grains.Turns;
 using HotlineGrains.Silo.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Runtime;
 
 namespace HotlineGrains.Silo.Outbox;
 
 /// <summary>
-/// Relays committed events from the outbox to the bus, at least once, with the event's own id as
-/// the message id. One node relays at a time (it holds the outbox lease); within a batch the
-/// events of one grain go out one after another, in the order they were committed.
+/// Empties the outbox that grain turns write with their state: events go to the bus, at least
+/// once, with the event's own id as the message id; grain messages go to their grain by a grain
+/// call (<see cref="IReceiveMessages.Deliver"/>), at least once, and the grain recognises a repeat
+/// by the message id. One silo relays at a time (it holds the outbox lease); the events of one
+/// grain leave one after another in the order they were stored, and so do the messages to one grain.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    IHotlineDatabase storage,
+    IHotlineDatabase database,
     IEventPublisher publisher,
-    GrainTypeRegistry registry,
-    RuntimeSignals signals,
+    IGrainFactory grains,
+    OutboxTypes types,
+    OutboxSignal signal,
     TimeProvider time,
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private readonly OutboxOptions options = options.Value;
+
+    /// <summary>Messages whose grain failed them, by outbox position: when to try again and how often it failed.</summary>
+    private readonly ConcurrentDictionary<long, (DateTimeOffset NotBefore, int Failures)> failed = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,7 +44,7 @@ internal sealed partial class OutboxRelay(
         {
             try
             {
-                await using var lease = await storage.TryLeaseOutboxAsync(stoppingToken);
+                await using var lease = await database.TryLeaseOutboxAsync(stoppingToken);
                 if (lease is null)
                 {
                     await Task.Delay(options.LeaseRetryInterval, time, stoppingToken);
@@ -47,7 +56,7 @@ internal sealed partial class OutboxRelay(
                 {
                     if (await RelayBatchAsync(lease, stoppingToken) == 0)
                     {
-                        await signals.Outbox.WaitAsync(options.PollInterval, time, stoppingToken);
+                        await signal.WaitAsync(options.PollInterval, time, stoppingToken);
                     }
                 }
             }
@@ -57,33 +66,69 @@ internal sealed partial class OutboxRelay(
             }
             catch (Exception exception)
             {
-                // The bus or the database is away: events stay in the outbox until it is back.
+                // The bus or the database is away: rows stay in the outbox until it is back.
                 LogRelayFailed(logger, exception);
                 await Task.Delay(options.LeaseRetryInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    /// <summary>Relays one batch. Returns how many events left.</summary>
+    /// <summary>Relays one batch. Returns how many rows were done with.</summary>
     internal async Task<int> RelayBatchAsync(IOutboxLease lease, CancellationToken cancellationToken)
     {
-        var batch = await lease.ReadAsync(options.BatchSize, cancellationToken);
+        var now = time.GetUtcNow();
+        var rows = await lease.ReadAsync(options.BatchSize, cancellationToken);
+
+        // A grain whose message failed gets nothing more until it is tried again, so its messages keep their order.
+        var waiting = rows.Where(row => failed.TryGetValue(row.Position, out var retry) && retry.NotBefore > now).Select(row => row.Target).ToHashSet();
+        var batch = rows.Where(row => row.Target is null || !waiting.Contains(row.Target)).ToList();
         if (batch.Count == 0)
         {
             return 0;
         }
 
-        await Parallel.ForEachAsync(batch.GroupBy(m => m.Source), cancellationToken, async (grainEvents, token) =>
+        var done = new ConcurrentBag<long>();
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.Parallelism };
+        await Parallel.ForEachAsync(batch.GroupBy(row => row.Target ?? row.Source), parallel, async (rows, token) =>
         {
-            foreach (var message in grainEvents)
+            foreach (var row in rows)
             {
-                var type = registry.EventType(message.MessageType);
-                var @event = JsonSerializer.Deserialize(message.PayloadJson, type, GrainRuntime.Json)!;
-                await publisher.PublishAsync(ForIntegrations(@event), type, message.MessageId, token);
+                if (row.Target is null)
+                {
+                    var type = types.Event(row.MessageType);
+                    var @event = JsonSerializer.Deserialize(row.PayloadJson, type, GrainRecordJson.Options)!;
+                    await publisher.PublishAsync(ForIntegrations(@event), type, row.MessageId, token);
+                }
+                else if (!await DeliverAsync(row))
+                {
+                    break; // the messages after it to the same grain wait, so they keep their order
+                }
+
+                done.Add(row.Position);
             }
         });
-        await lease.DeleteAsync(batch.Select(m => m.Position).ToList(), cancellationToken);
-        return batch.Count;
+        await lease.DeleteAsync([.. done], cancellationToken);
+        return done.Count;
+    }
+
+    private async Task<bool> DeliverAsync(OutboxMessage row)
+    {
+        try
+        {
+            var body = (IGrainMessage)JsonSerializer.Deserialize(row.PayloadJson, types.Message(row.MessageType), GrainRecordJson.Options)!;
+            var slash = row.Target!.IndexOf('/', StringComparison.Ordinal);
+            var target = GrainId.Create(row.Target[..slash], row.Target[(slash + 1)..]);
+            await grains.GetGrain<IReceiveMessages>(target).Deliver(new GrainMessage(row.MessageId, body));
+            failed.TryRemove(row.Position, out _);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            var failures = failed.TryGetValue(row.Position, out var before) ? before.Failures + 1 : 1;
+            failed[row.Position] = (time.GetUtcNow() + options.RetryDelay, failures);
+            LogDeliveryFailed(logger, row.MessageType, row.Target!, failures, options.RetryDelay, exception);
+            return false;
+        }
     }
 
     /// <summary>
@@ -94,9 +139,12 @@ internal sealed partial class OutboxRelay(
     private object ForIntegrations(object @event) =>
         !options.FullPhoneNumbers && @event is IHasPhoneNumbers phones ? phones.WithMaskedPhoneNumbers() : @event;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "This node now relays the outbox")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "This silo now relays the outbox")]
     private static partial void LogLeaseTaken(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay failed; events stay in the outbox and are relayed again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay failed; rows stay in the outbox and are relayed again")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Grain message {MessageType} to {Target} failed ({Failures} times); it is tried again in {RetryDelay}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string messageType, string target, int failures, TimeSpan retryDelay, Exception exception);
 }

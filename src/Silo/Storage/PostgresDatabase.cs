@@ -20,10 +20,6 @@ internal sealed class PostgresDatabase(string connectionString) : SqlDatabase
 
     public override string Name => StorageOptions.Postgres;
 
-    protected override string ForUpdate => "for update";
-
-    protected override string ForUpdateSkipLocked => "for update skip locked";
-
     protected override string JsonCast => "::jsonb";
 
     protected override string JsonText(string column, string field) => $"{column}->>'{field}'";

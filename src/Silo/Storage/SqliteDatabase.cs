@@ -33,10 +33,6 @@ internal sealed class SqliteDatabase : SqlDatabase
 
     public override string Name => StorageOptions.Sqlite;
 
-    protected override string ForUpdate => string.Empty;
-
-    protected override string ForUpdateSkipLocked => string.Empty;
-
     protected override string JsonCast => string.Empty;
 
     protected override string JsonText(string column, string field) => $"json_extract({column}, '$.{field}')";

@@ -11,12 +11,6 @@ internal abstract class SqlDatabase : IHotlineDatabase
 {
     public abstract string Name { get; }
 
-    /// <summary>Appended to a SELECT to hold the selected rows until commit ("" where the whole database is locked anyway).</summary>
-    protected abstract string ForUpdate { get; }
-
-    /// <summary>Appended to a claim: skip rows another transaction holds.</summary>
-    protected abstract string ForUpdateSkipLocked { get; }
-
     /// <summary>Cast applied to JSON parameters.</summary>
     protected abstract string JsonCast { get; }
 
@@ -107,55 +101,6 @@ internal abstract class SqlDatabase : IHotlineDatabase
         await ExecuteAsync(connection, null, "select 1", cancellationToken);
     }
 
-    public async Task<StoredState?> ReadStateAsync(GrainId id, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await ReadStateAsync(connection, null, id, string.Empty, cancellationToken);
-    }
-
-    internal async Task<StoredState?> ReadStateAsync(DbConnection connection, DbTransaction? transaction, GrainId id, string suffix, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction,
-            $"select state, version from grain_state where grain_type = @t and grain_key = @k {suffix}",
-            ("t", id.Type), ("k", id.Key));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new StoredState(reader.GetString(0), reader.GetInt64(1))
-            : null;
-    }
-
-    public async Task<IGrainTransaction> BeginAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(cancellationToken);
-        try
-        {
-            var (transaction, release) = await BeginWriteAsync(connection, cancellationToken);
-            return new SqlGrainTransaction(this, connection, transaction, release);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task<IReadOnlyList<DueReminder>> GetDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null,
-            $"select {ReminderColumns} from reminders where due_at <= @now order by due_at, id limit @limit",
-            ("now", ToDb(now)), ("limit", limit));
-        return await ReadRemindersAsync(command, cancellationToken);
-    }
-
-    public async Task<DateTimeOffset?> GetNextDueAtAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "select due_at from reminders order by due_at limit 1");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadTime(reader, 0) : null;
-    }
-
     public async Task<(IReadOnlyList<string> Documents, int Total)> QueryReadModelAsync(ReadModelQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -219,46 +164,6 @@ internal abstract class SqlDatabase : IHotlineDatabase
 
     private static bool IsPlainIdentifier(string field) =>
         field.Length is > 0 and <= 64 && char.IsAsciiLetter(field[0]) && field.All(char.IsAsciiLetterOrDigit);
-
-    public async Task PostponeAsync(DueReminder due, DateTimeOffset dueAt, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        var (transaction, release) = await BeginWriteAsync(connection, cancellationToken);
-        using (release)
-        await using (transaction)
-        {
-            await ExecuteAsync(connection, transaction, "update reminders set due_at = @due where id = @id and sequence = @sequence",
-                cancellationToken, ("due", ToDb(dueAt)), ("id", due.Id), ("sequence", due.Sequence));
-            await transaction.CommitAsync(cancellationToken);
-        }
-    }
-
-    internal const string ReminderColumns = "id, grain_type, grain_key, name, due_at, period_ms, sequence, payload_type, payload";
-
-    internal async Task<List<DueReminder>> ReadRemindersAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        var result = new List<DueReminder>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(new DueReminder(
-                reader.GetInt64(0),
-                new GrainId(reader.GetString(1), reader.GetString(2)),
-                reader.GetString(3),
-                ReadTime(reader, 4),
-                reader.IsDBNull(5) ? null : TimeSpan.FromMilliseconds(reader.GetInt64(5)),
-                reader.GetInt64(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8)));
-        }
-
-        return result;
-    }
-
-    internal string ClaimSql =>
-        $"select {ReminderColumns} from reminders where id = @id and due_at <= @now {ForUpdateSkipLocked}";
-
-    internal string SelectStateForUpdateSuffix => ForUpdate;
 
     internal string Json => JsonCast;
 

@@ -8,7 +8,7 @@ internal sealed class SqlOutboxLease(SqlDatabase storage, DbConnection connectio
     public async Task<IReadOnlyList<OutboxMessage>> ReadAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = SqlDatabase.Command(connection, null,
-            "select position, message_id, grain_type, grain_key, message_type, payload, created_at from outbox order by position limit @limit",
+            "select position, message_id, grain_type, grain_key, message_type, target, payload, created_at from outbox order by position limit @limit",
             ("limit", limit));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var messages = new List<OutboxMessage>();
@@ -17,10 +17,11 @@ internal sealed class SqlOutboxLease(SqlDatabase storage, DbConnection connectio
             messages.Add(new OutboxMessage(
                 reader.GetInt64(0),
                 storage.ReadGuid(reader, 1),
-                new GrainId(reader.GetString(2), reader.GetString(3)),
+                reader.GetString(2) + "/" + reader.GetString(3),
                 reader.GetString(4),
-                reader.GetString(5),
-                storage.ReadTime(reader, 6)));
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6),
+                storage.ReadTime(reader, 7)));
         }
 
         return messages;

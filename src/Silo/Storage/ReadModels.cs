@@ -1,6 +1,6 @@
 namespace HotlineGrains.Silo;
 
-/// <summary>Queries over the read-model rows grains write with <see cref="ITurn.Project"/>.</summary>
+/// <summary>Queries over the read-model rows grains write with <c>ITurn.Project</c>.</summary>
 public interface IReadModels
 {
     Task<ReadModelPage<T>> QueryAsync<T>(ReadModelQuery query, CancellationToken cancellationToken = default);

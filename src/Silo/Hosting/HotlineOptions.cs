@@ -1,0 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HotlineGrains.Silo;
+
+/// <summary>
+/// How this process takes part in the Orleans cluster. Section <c>Orleans</c>.
+/// </summary>
+public sealed class HotlineClusterOptions
+{
+    public const string Section = "Orleans";
+    public const string SiloRole = "Silo";
+    public const string ClientRole = "Client";
+    public const string Localhost = "Localhost";
+    public const string AdoNet = "AdoNet";
+
+    /// <summary>
+    /// <c>Silo</c> (default: hosts grains; the gateway co-hosts one) or <c>Client</c> (a gateway that
+    /// only calls the silos of the cluster, so screens and grains scale apart).
+    /// </summary>
+    [Required]
+    [RegularExpression("^(Silo|Client)$", ErrorMessage = "Orleans:Role must be Silo or Client.")]
+    public string Role { get; set; } = SiloRole;
+
+    /// <summary>
+    /// How silos find each other: <c>Localhost</c> (one silo, the embedded default) or <c>AdoNet</c>
+    /// (membership in the PostgreSQL database). Default: <c>Localhost</c> on SQLite, <c>AdoNet</c> on PostgreSQL.
+    /// </summary>
+    [RegularExpression("^(Localhost|AdoNet)$", ErrorMessage = "Orleans:Clustering must be Localhost or AdoNet.")]
+    public string? Clustering { get; set; }
+
+    /// <summary>The cluster's id: silos and clients with the same one form one cluster.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "hotline";
+
+    /// <summary>The service's id, which grain state and reminders are stored under; stable across deployments.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "hotline";
+
+    /// <summary>Port silos talk to each other on.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port Orleans clients (gateways in client mode) connect to; 0 to accept none.</summary>
+    [Range(0, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos and clients reach this silo at; by default this host's first address (127.0.0.1 with localhost clustering).</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>A grain unused this long is deactivated, so memory stays bounded.</summary>
+    public TimeSpan IdleActivationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether this process hosts grains.</summary>
+    public bool IsSilo => Role == SiloRole;
+}
+
+/// <summary>Where grains are stored. Section <c>Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+    public const string DefaultSqliteConnectionString = "Data Source=hotline.db";
+
+    /// <summary><c>Sqlite</c> (embedded default, one process) or <c>Postgres</c> (production, many nodes).</summary>
+    [Required]
+    [RegularExpression("^(Sqlite|Postgres)$", ErrorMessage = "Storage:Provider must be Sqlite or Postgres.")]
+    public string Provider { get; set; } = Sqlite;
+
+    /// <summary>ADO.NET connection string for the provider; SQLite defaults to <c>hotline.db</c> in the working directory.</summary>
+    public string? ConnectionString { get; set; }
+}
+
+/// <summary>How stored events and grain messages leave the outbox. Section <c>Outbox</c>.</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>Longest the relay waits before looking for events committed by other nodes.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a node that does not hold the relay lease asks for it again.</summary>
+    public TimeSpan LeaseRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Grains (and event sources) served at once within a batch; one grain's rows always go one after another.</summary>
+    [Range(1, 1_000)]
+    public int Parallelism { get; set; } = 16;
+
+    /// <summary>A grain message whose grain failed it is tried again after this.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Publish phone numbers in full. Off by default: events that carry a number
+    /// (<see cref="Contracts.IHasPhoneNumbers"/>) leave masked (<c>138****5678</c>), as SPEC §8
+    /// asks, and only a deployment whose integrations are granted full numbers turns this on. The
+    /// outbox and grain state keep the full number either way.
+    /// </summary>
+    public bool FullPhoneNumbers { get; set; }
+}
+
+/// <summary>The message bus. Section <c>Bus</c>.</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Bus";
+    public const string InMemory = "InMemory";
+    public const string RabbitMq = "RabbitMq";
+
+    /// <summary><c>InMemory</c> (embedded default) or <c>RabbitMq</c> (production).</summary>
+    [Required]
+    [RegularExpression("^(InMemory|RabbitMq)$", ErrorMessage = "Bus:Transport must be InMemory or RabbitMq.")]
+    public string Transport { get; set; } = InMemory;
+
+    /// <summary>AMQP URI of the broker, e.g. <c>amqp://user:password@rabbit:5672/hotline</c>.</summary>
+    public string RabbitMqUri { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
+}

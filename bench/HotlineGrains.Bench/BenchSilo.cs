@@ -1,3 +1,4 @@
+using Orleans;
 using System.Globalization;
 using HotlineGrains.Silo;
 using MassTransit;
@@ -155,7 +156,7 @@ internal static class BenchSilo
         return host;
     }
 
-    public static IGrainClient Grains(this IHost host) => host.Services.GetRequiredService<IGrainClient>();
+    public static IGrainFactory Grains(this IHost host) => host.Services.GetRequiredService<IGrainFactory>();
 
     public static async Task StopAsync(IHost host)
     {

@@ -1,3 +1,4 @@
+using Orleans;
 using System.Diagnostics;
 using HotlineGrains.Silo;
 using Microsoft.Extensions.DependencyInjection;
@@ -143,7 +144,7 @@ internal static class TurnBenchmark
 
     private sealed record CallerResult(long Turns, long Errors, List<long>? Latencies, Exception? FirstError);
 
-    private static async Task<LoadResult> LoadAsync((IGrainClient Client, string Key, TurnWork Work)[] plan, TimeSpan duration, bool record)
+    private static async Task<LoadResult> LoadAsync((IGrainFactory Client, string Key, TurnWork Work)[] plan, TimeSpan duration, bool record)
     {
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -160,7 +161,7 @@ internal static class TurnBenchmark
             perSecond[..(int)Math.Floor(duration.TotalSeconds)]);
     }
 
-    private static async Task<CallerResult> CallerAsync(IGrainClient client, string key, TurnWork work, long start, long end, long[] perSecond, bool record)
+    private static async Task<CallerResult> CallerAsync(IGrainFactory client, string key, TurnWork work, long start, long end, long[] perSecond, bool record)
     {
         var latencies = record ? new List<long>(16_384) : null;
         long turns = 0;

@@ -1,3 +1,4 @@
+using Orleans;
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Calendars;
 using HotlineGrains.Grains.Projects;
@@ -24,7 +25,7 @@ public abstract class ManualClockSiloTest(DateTimeOffset start, Action<IBusRegis
 
     protected EventSink Events { get; } = new();
 
-    protected IGrainClient Grains => host!.Grains();
+    protected IGrainFactory Grains => host!.Grains();
 
     protected IReadModels ReadModels => host!.Services.GetRequiredService<IReadModels>();
 
@@ -53,14 +54,14 @@ public abstract class ManualClockSiloTest(DateTimeOffset start, Action<IBusRegis
     /// Friday 08:00–12:00 and 13:30–17:30); its ticket numbers start with <c>GC</c>.
     /// </summary>
     protected Task<ProjectSettings> ConfigureProject(string projectId, TimeSpan? breakLimit = null, ServiceCalendar? calendar = null) =>
-        Grains.CallAsync<ProjectGrain, ProjectSettings>(projectId, p => p.Configure(new ProjectSettings
+        Grains.GetGrain<IProjectGrain>(projectId).Configure(new ProjectSettings
         {
             Name = "维邦广场",
             Greeting = "您好,这里是维邦物业维邦广场项目客服中心,为您服务",
             TicketPrefix = "GC",
             BreakLimit = breakLimit ?? TimeSpan.FromMinutes(15),
             Calendar = calendar ?? ServiceCalendar.Default,
-        }));
+        });
 
     /// <summary>
     /// Waits until the bus delivered <paramref name="count"/> events of <typeparamref name="T"/>
@@ -106,12 +107,12 @@ public abstract class ManualClockSiloTest(DateTimeOffset start, Action<IBusRegis
     protected async Task<TicketState> OpenTicket(string ticketId, TicketIntake intake)
     {
         ArgumentNullException.ThrowIfNull(intake);
-        Assert.True(await Grains.CallAsync<TicketGrain, bool>(ticketId, t => t.Open(intake, intake.ReceivingAgent)));
+        Assert.True(await Grains.GetGrain<ITicketGrain>(ticketId).Open(intake, intake.ReceivingAgent));
         TicketState ticket = null!;
         await Eventually.Until(async () => (ticket = await Ticket(ticketId)).Number is not null, $"ticket {ticketId} numbered");
         return ticket;
     }
 
     protected Task<TicketState> Ticket(string ticketId) =>
-        Grains.ReadAsync<TicketGrain, TicketState>(ticketId, t => t.Snapshot);
+        Grains.GetGrain<ITicketGrain>(ticketId).GetSnapshot().Then(s => s.State);
 }

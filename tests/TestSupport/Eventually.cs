@@ -25,3 +25,23 @@ public static class Eventually
     public static Task Until(Func<bool> condition, string what, TimeSpan? deadline = null) =>
         Until(() => Task.FromResult(condition()), what, deadline);
 }
+
+/// <summary>Small helpers for reading grains in tests.</summary>
+public static class TaskExtensions
+{
+    /// <summary>The task's result, mapped: <c>grain.GetSnapshot().Then(s =&gt; s.State)</c> stays awaitable.</summary>
+    public static async Task<TOut> Then<TIn, TOut>(this Task<TIn> task, Func<TIn, TOut> map)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(map);
+        return map(await task);
+    }
+}
+
+/// <summary>Grain messages delivered by hand, the way the outbox relay delivers them.</summary>
+public static class GrainMessages
+{
+    /// <summary>Delivers <paramref name="message"/> to <paramref name="grain"/> under a new id (or <paramref name="id"/>, to repeat a delivery).</summary>
+    public static Task Deliver(this Orleans.Runtime.IAddressable grain, HotlineGrains.Grains.Turns.IGrainMessage message, Guid? id = null) =>
+        Orleans.GrainExtensions.AsReference<HotlineGrains.Grains.Turns.IReceiveMessages>(grain).Deliver(new HotlineGrains.Grains.Turns.GrainMessage(id ?? Guid.NewGuid(), message));
+}

@@ -1,5 +1,7 @@
 using HotlineGrains.Contracts;
-using HotlineGrains.Silo;
+using HotlineGrains.Grains.Turns;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace HotlineGrains.Testing;
 
@@ -10,7 +12,7 @@ public sealed class ProbeNode(string name)
 
     public string Name { get; } = name;
 
-    /// <summary>Times <see cref="ReminderProbeGrain.ReceiveReminder"/> ran on this node, committed or not.</summary>
+    /// <summary>Times <see cref="ReminderProbeGrain.ReceiveReminder"/> ran on this node, stored or not.</summary>
     public int ReminderRuns => Volatile.Read(ref reminderRuns);
 
     public void CountReminderRun() => Interlocked.Increment(ref reminderRuns);
@@ -21,18 +23,45 @@ public sealed record CounterIncremented(Guid EventId, string ProjectId, DateTime
     public int SchemaVersion { get; init; } = 1;
 }
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class CounterState
 {
     public int Value { get; set; }
 }
 
-/// <summary>A counter: the smallest grain that shows lost updates.</summary>
-[GrainType("test-counter")]
-public sealed class CounterGrain : Grain<CounterState>
-{
-    public int Value => State.Value;
+/// <summary>A counter's value and the version it is at.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
+public sealed record CounterSnapshot(int Value, long Version);
 
-    public long ETag => Version;
+/// <summary>A counter: the smallest grain that shows lost updates.</summary>
+public interface ICounterGrain : IGrainWithStringKey
+{
+    Task<int> Increment(bool publish = false);
+
+    /// <summary>Increments and writes the counter's row in the <c>test-counters</c> read model.</summary>
+    Task<int> IncrementAndProject(string scope, string color, DateTimeOffset sortTime);
+
+    Task Unproject();
+
+    /// <summary>Increments and publishes a <see cref="TicketReceived"/> whose contact phone is <paramref name="contactPhone"/>: an event that carries a phone number.</summary>
+    Task<int> IncrementAndReceiveTicket(string contactPhone);
+
+    /// <summary>Changes state, raises an event, sets a reminder, sends a message and writes a read-model row, then throws: none of it may survive.</summary>
+    Task<int> IncrementThenFail();
+
+    /// <summary>Increments only if the caller saw the current version, the way an HTTP If-Match does.</summary>
+    Task<int> IncrementIfVersion(long expected);
+
+    [AlwaysInterleave]
+    Task<CounterSnapshot> Get();
+}
+
+[GrainType("test-counter")]
+public sealed class CounterGrain : HotlineGrain<CounterState>, ICounterGrain
+{
+    public const string ReadModel = "test-counters";
+
+    public Task<CounterSnapshot> Get() => Task.FromResult(new CounterSnapshot(State.Value, Version));
 
     public Task<int> Increment(bool publish = false)
     {
@@ -45,7 +74,6 @@ public sealed class CounterGrain : Grain<CounterState>
         return Task.FromResult(State.Value);
     }
 
-    /// <summary>Increments and writes the counter's row in the <c>test-counters</c> read model.</summary>
     public Task<int> IncrementAndProject(string scope, string color, DateTimeOffset sortTime)
     {
         State.Value++;
@@ -59,12 +87,6 @@ public sealed class CounterGrain : Grain<CounterState>
         return Task.CompletedTask;
     }
 
-    public const string ReadModel = "test-counters";
-
-    /// <summary>
-    /// Increments and publishes a <see cref="TicketReceived"/> whose ticket id is this counter's key and
-    /// whose contact phone is <paramref name="contactPhone"/>: an event that carries a phone number.
-    /// </summary>
     public Task<int> IncrementAndReceiveTicket(string contactPhone)
     {
         State.Value++;
@@ -90,7 +112,6 @@ public sealed class CounterGrain : Grain<CounterState>
         return Task.FromResult(State.Value);
     }
 
-    /// <summary>Changes state, raises an event, sets a reminder, sends a message and writes a read-model row, then throws: none of it may survive.</summary>
     public Task<int> IncrementThenFail()
     {
         State.Value += 100;
@@ -101,7 +122,6 @@ public sealed class CounterGrain : Grain<CounterState>
         throw new InvalidOperationException("the turn fails after its effects were raised");
     }
 
-    /// <summary>Increments only if the caller saw the current version, the way an HTTP If-Match does.</summary>
     public Task<int> IncrementIfVersion(long expected)
     {
         if (expected != Version)
@@ -116,24 +136,51 @@ public sealed class CounterGrain : Grain<CounterState>
 
 public sealed record CounterRow(string Counter, int Value, string Color);
 
-public sealed class StaleVersionException(long expected, long actual) : Exception($"Expected version {expected}, the grain is at {actual}.");
+[GenerateSerializer]
+public sealed class StaleVersionException : Exception
+{
+    public StaleVersionException(long expected, long actual)
+        : base($"Expected version {expected}, the grain is at {actual}.")
+    {
+        Expected = expected;
+        Actual = actual;
+    }
 
+    [Id(0)]
+    public long Expected { get; private set; }
+
+    [Id(1)]
+    public long Actual { get; private set; }
+}
+
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class ReminderProbeState
 {
     public List<FiringRecord> Firings { get; set; } = [];
 }
 
-public sealed record FiringRecord(string Name, DateTimeOffset DueAt, DateTimeOffset FiredAt, long Sequence, string Node);
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable]
+public sealed record FiringRecord(string Name, DateTimeOffset DueAt, DateTimeOffset FiredAt, string Node);
 
-/// <summary>Keeps a record of every reminder firing that committed, and where it ran.</summary>
-[GrainType("test-reminder-probe")]
-public sealed class ReminderProbeGrain(ProbeNode node) : Grain<ReminderProbeState>, IRemindable
+/// <summary>Keeps a record of every reminder firing that was stored, and where it ran.</summary>
+public interface IReminderProbeGrain : IGrainWithStringKey
 {
-    public IReadOnlyList<FiringRecord> Firings => State.Firings;
+    Task Set(string name, DateTimeOffset dueAt);
 
-    public Task Set(string name, DateTimeOffset dueAt, TimeSpan? period = null)
+    Task Cancel(string name);
+
+    [AlwaysInterleave]
+    Task<IReadOnlyList<FiringRecord>> GetFirings();
+}
+
+[GrainType("test-reminder-probe")]
+public sealed class ReminderProbeGrain(ProbeNode node) : HotlineGrain<ReminderProbeState>, IReminderProbeGrain, IHandleReminders
+{
+    public Task<IReadOnlyList<FiringRecord>> GetFirings() => Task.FromResult<IReadOnlyList<FiringRecord>>([.. State.Firings]);
+
+    public Task Set(string name, DateTimeOffset dueAt)
     {
-        Turn.SetReminder(name, dueAt, period);
+        Turn.SetReminder(name, dueAt);
         return Task.CompletedTask;
     }
 
@@ -143,27 +190,21 @@ public sealed class ReminderProbeGrain(ProbeNode node) : Grain<ReminderProbeStat
         return Task.CompletedTask;
     }
 
-    public async Task ReceiveReminder(ReminderTick tick)
+    public Task ReceiveReminder(ReminderTick tick)
     {
         node.CountReminderRun();
-        if (tick.Name == StallPrefix + node.Name)
-        {
-            // Holds the firing's claim until the process is killed, to show the claim dies with it.
-            Console.WriteLine($"CLAIMED {tick.Name}");
-            await Task.Delay(Timeout.Infinite);
-        }
-
-        State.Firings.Add(new FiringRecord(tick.Name, tick.DueAt, tick.FiredAt, tick.Sequence, node.Name));
+        State.Firings.Add(new FiringRecord(tick.Name, tick.DueAt, tick.FiredAt, node.Name));
+        return Task.CompletedTask;
     }
-
-    /// <summary>A reminder named <c>stall:{node}</c> hangs forever when it fires on that node.</summary>
-    public const string StallPrefix = "stall:";
 }
 
-public sealed record Ping(int Hops);
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed record Ping(int Hops) : IGrainMessage;
 
-public sealed record Pong(int Hops);
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed record Pong(int Hops) : IGrainMessage;
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class PingPongState
 {
     public List<string> Received { get; set; } = [];
@@ -173,10 +214,21 @@ public sealed class PingPongState
 /// Bounces messages between two grains: the first sends to the second in its turn, which sends
 /// back to the first. With blocking calls this is the classic actor deadlock.
 /// </summary>
-[GrainType("test-ping-pong")]
-public sealed class PingPongGrain : Grain<PingPongState>, IHandle<Ping>, IHandle<Pong>
+public interface IPingPongGrain : IGrainWithStringKey
 {
-    public IReadOnlyList<string> Received => State.Received;
+    Task Start(string partner, int hops);
+
+    /// <summary>Reads the partner's messages inside a turn, while the partner may be reading ours.</summary>
+    Task<int> CountPartnerMessages(string partner);
+
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetReceived();
+}
+
+[GrainType("test-ping-pong")]
+public sealed class PingPongGrain : HotlineGrain<PingPongState>, IPingPongGrain, IHandle<Ping>, IHandle<Pong>
+{
+    public Task<IReadOnlyList<string>> GetReceived() => Task.FromResult<IReadOnlyList<string>>([.. State.Received]);
 
     public Task Start(string partner, int hops)
     {
@@ -206,7 +258,6 @@ public sealed class PingPongGrain : Grain<PingPongState>, IHandle<Ping>, IHandle
         return Task.CompletedTask;
     }
 
-    /// <summary>Reads the partner's state inside a turn, while the partner may be reading ours.</summary>
     public async Task<int> CountPartnerMessages(string partner) =>
-        await Turn.ReadAsync<PingPongGrain, int>(partner, p => p.Received.Count);
+        (await GrainFactory.GetGrain<IPingPongGrain>(partner).GetReceived()).Count;
 }

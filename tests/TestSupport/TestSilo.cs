@@ -1,14 +1,15 @@
-using HotlineGrains.Grains;
 using HotlineGrains.Silo;
+using HotlineGrains.Silo.Outbox;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans;
 
 namespace HotlineGrains.Testing;
 
-/// <summary>A silo host for tests: the real runtime with the probe grains and the hotline grains.</summary>
+/// <summary>A silo host for tests: the real service (Orleans, storage, reminders, outbox relay, bus) with the probe grains beside the hotline's.</summary>
 public static class TestSilo
 {
     public static async Task<IHost> StartAsync(
@@ -19,9 +20,9 @@ public static class TestSilo
         Action<IServiceCollection>? configureServices = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(WithOwnPorts(settings));
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
-        ConfigureServices(builder.Services, builder.Configuration, node, configureBus);
+        Configure(builder, node, configureBus);
         if (time is not null)
         {
             builder.Services.AddSingleton(time);
@@ -34,15 +35,25 @@ public static class TestSilo
         return host;
     }
 
-    public static void ConfigureServices(IServiceCollection services, IConfiguration configuration, string node, Action<IBusRegistrationConfigurator>? configureBus = null)
+    /// <summary>The service as the gateway and the headless silo run it, plus the probe grains and their events.</summary>
+    public static void Configure(IHostApplicationBuilder builder, string node, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
-        services.AddSingleton(new ProbeNode(node));
-        services.AddSilo(configuration, configureBus)
-            .AddHotlineGrains()
-            .AddGrain<CounterGrain>()
-            .AddGrain<ReminderProbeGrain>()
-            .AddGrain<PingPongGrain>()
-            .AddEventType<CounterIncremented>();
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new ProbeNode(node));
+        builder.Services.AddSingleton(new OutboxTypeAssembly(typeof(ProbeNode).Assembly));
+        builder.AddHotline(configureBus);
+    }
+
+    /// <summary>
+    /// The settings with ports of this silo's own, unless they name some: tests run side by side,
+    /// and two silos on the default ports would find each other (or fail to start).
+    /// </summary>
+    public static Dictionary<string, string?> WithOwnPorts(IDictionary<string, string?> settings)
+    {
+        var own = new Dictionary<string, string?>(settings);
+        own.TryAdd("Orleans:SiloPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        own.TryAdd("Orleans:GatewayPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return own;
     }
 
     public static Dictionary<string, string?> Sqlite(string file) => new()
@@ -57,5 +68,5 @@ public static class TestSilo
         ["Storage:ConnectionString"] = connectionString,
     };
 
-    public static IGrainClient Grains(this IHost host) => host.Services.GetRequiredService<IGrainClient>();
+    public static IGrainFactory Grains(this IHost host) => host.Services.GetRequiredService<IGrainFactory>();
 }

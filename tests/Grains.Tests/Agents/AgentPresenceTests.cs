@@ -41,10 +41,10 @@ public sealed class AgentPresenceTests() : ManualClockSiloTest(Start, bus =>
 
         Assert.Equal(TimeSpan.Zero, onCall.TimeInState);
         Clock.Advance(TimeSpan.FromMinutes(2));
-        var view = await Grains.ReadAsync<AgentGrain, AgentView?>("agent-1001", a => a.View(Now));
+        var view = await Grains.GetGrain<IAgentGrain>("agent-1001").GetView(Now);
         Assert.Equal((Presence.OnCall, Start.AddMinutes(8), TimeSpan.FromMinutes(2)), (view!.Presence, view.Since, view.TimeInState));
 
-        var log = await Grains.ReadAsync<AgentGrain, IReadOnlyList<PresenceChange>>("agent-1001", a => a.PresenceLog);
+        var log = await Grains.GetGrain<IAgentGrain>("agent-1001").GetPresenceLog();
         Assert.Equal([TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(3)], log.Select(c => c.Lasted));
     }
 
@@ -62,7 +62,7 @@ public sealed class AgentPresenceTests() : ManualClockSiloTest(Start, bus =>
         Assert.Equal((Start, TimeSpan.FromMinutes(4)), (again.Since, again.TimeInState));
         await WaitForEvents<AgentPresenceChanged>(1, e => e.To == "OnCall");
         Assert.Equal(["Available", "OnCall"], Events.Of<AgentPresenceChanged>().OrderBy(e => e.OccurredAt).Select(c => c.To));
-        Assert.Equal(2, (await Grains.ReadAsync<AgentGrain, IReadOnlyList<PresenceChange>>("agent-1001", a => a.PresenceLog)).Count);
+        Assert.Equal(2, (await Grains.GetGrain<IAgentGrain>("agent-1001").GetPresenceLog()).Count);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class AgentPresenceTests() : ManualClockSiloTest(Start, bus =>
         Assert.Equal((onBreakSince, TimeSpan.FromMinutes(10)), (alert.OnBreakSince, alert.Limit));
         Assert.Equal(("agent-1001", "1001", "plaza", "system:break-watch"), (alert.AgentId, alert.WorkNumber, alert.ProjectId, alert.Actor));
         Assert.Equal(onBreakSince.AddMinutes(10), alert.OccurredAt);
-        Assert.True((await Grains.ReadAsync<AgentGrain, AgentView?>("agent-1001", a => a.View(Now)))!.OverBreakLimit);
+        Assert.True((await Grains.GetGrain<IAgentGrain>("agent-1001").GetView(Now))!.OverBreakLimit);
 
         // Still on the same break an hour later: nothing new to tell. The agent's next change is
         // published after any alert it would have raised meanwhile (one grain's events keep order).
@@ -109,7 +109,7 @@ public sealed class AgentPresenceTests() : ManualClockSiloTest(Start, bus =>
         await SetPresence("agent-1001", Presence.Available);
         await WaitForEvents<AgentPresenceChanged>(1, e => e.From == "Break");
         Assert.Single(Events.Of<AgentBreakLimitExceeded>());
-        Assert.False((await Grains.ReadAsync<AgentGrain, AgentView?>("agent-1001", a => a.View(Now)))!.OverBreakLimit);
+        Assert.False((await Grains.GetGrain<IAgentGrain>("agent-1001").GetView(Now))!.OverBreakLimit);
     }
 
     [Fact]
@@ -146,14 +146,14 @@ public sealed class AgentPresenceTests() : ManualClockSiloTest(Start, bus =>
     }
 
     private Task<AgentView> Register(string agentId, params string[] projects) =>
-        Grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.Register(new AgentProfile
+        Grains.GetGrain<IAgentGrain>(agentId).Register(new AgentProfile
         {
             WorkNumber = agentId["agent-".Length..],
             Name = "张敏",
             Projects = projects,
             Departments = ["客服中心"],
-        }));
+        });
 
     private Task<AgentView> SetPresence(string agentId, Presence to) =>
-        Grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.SetPresence(to, "supervisor-7"));
+        Grains.GetGrain<IAgentGrain>(agentId).SetPresence(to, "supervisor-7");
 }

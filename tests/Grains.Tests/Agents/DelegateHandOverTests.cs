@@ -104,10 +104,10 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         Clock.Advance(TimeSpan.FromMinutes(30));
 
         // A delegate named while the agent is on duty takes nothing over yet.
-        var named = await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetDelegate(Delegate, Supervisor));
+        var named = await Grains.GetGrain<IAgentGrain>(Away).SetDelegate(Delegate, Supervisor);
         Assert.Equal((Delegate, 2), (named.Delegate, named.OpenTickets.Count));
 
-        var gone = await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetPresence(away, Away));
+        var gone = await Grains.GetGrain<IAgentGrain>(Away).SetPresence(away, Away);
 
         Assert.Empty(gone.OpenTickets);
         var reason = $"{why}: handed over to the delegate (代办人) {Delegate}";
@@ -118,7 +118,7 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         Assert.Equal(Delegate, (await Ticket("t-2")).Agent);
         await ExpectOpenTickets(Delegate, ("t-1", "GC-20260302-0001"), ("t-2", "GC-20260302-0002"));
         await ExpectOpenTickets(Away);
-        var handOvers = await Grains.ReadAsync<AgentGrain, IReadOnlyList<TicketHandOver>>(Away, a => a.HandOvers);
+        var handOvers = await Grains.GetGrain<IAgentGrain>(Away).GetHandOvers();
         Assert.Equal(
             [new TicketHandOver("t-1", "GC-20260302-0001", Delegate, Start.AddMinutes(30), reason), new TicketHandOver("t-2", "GC-20260302-0002", Delegate, Start.AddMinutes(30), reason)],
             handOvers.OrderBy(h => h.TicketId, StringComparer.Ordinal));
@@ -130,15 +130,15 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         await ConfigureProject(Project);
         await OnDuty(Away);
         await OnDuty(Delegate);
-        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetDelegate(Delegate, Supervisor));
-        await Grains.CallAsync<AgentGrain, AgentView>(Delegate, a => a.SetPresence(Presence.Leave, Delegate));
+        await Grains.GetGrain<IAgentGrain>(Away).SetDelegate(Delegate, Supervisor);
+        await Grains.GetGrain<IAgentGrain>(Delegate).SetPresence(Presence.Leave, Delegate);
         await OpenTicket("t-1", Intake(Project, Away));
         await ExpectOpenTickets(Away, ("t-1", "GC-20260302-0001"));
 
-        var gone = await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetPresence(Presence.Leave, Away));
+        var gone = await Grains.GetGrain<IAgentGrain>(Away).SetPresence(Presence.Leave, Away);
 
         Assert.Equal(["t-1"], gone.OpenTickets.Select(t => t.TicketId));
-        Assert.Empty(await Grains.ReadAsync<AgentGrain, IReadOnlyList<TicketHandOver>>(Away, a => a.HandOvers));
+        Assert.Empty(await Grains.GetGrain<IAgentGrain>(Away).GetHandOvers());
         Assert.Equal(Away, (await Ticket("t-1")).Agent);
     }
 
@@ -148,11 +148,11 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         await OnDuty(Away);
 
         // The release that ended assignment 1 overtook its track: the ticket never shows.
-        await Grains.CallAsync<AgentGrain>(Away, a => a.Handle(new ReleaseTicket("t-9", 1)));
-        await Grains.CallAsync<AgentGrain>(Away, a => a.Handle(new TrackTicket("t-9", "GC-20260302-0009", 1)));
+        await Grains.GetGrain<IAgentGrain>(Away).Deliver(new ReleaseTicket("t-9", 1));
+        await Grains.GetGrain<IAgentGrain>(Away).Deliver(new TrackTicket("t-9", "GC-20260302-0009", 1));
         // The ticket came back to the agent (assignment 3) before the release of assignment 2 arrived: it stays.
-        await Grains.CallAsync<AgentGrain>(Away, a => a.Handle(new TrackTicket("t-8", "GC-20260302-0008", 3)));
-        await Grains.CallAsync<AgentGrain>(Away, a => a.Handle(new ReleaseTicket("t-8", 2)));
+        await Grains.GetGrain<IAgentGrain>(Away).Deliver(new TrackTicket("t-8", "GC-20260302-0008", 3));
+        await Grains.GetGrain<IAgentGrain>(Away).Deliver(new ReleaseTicket("t-8", 2));
 
         await ExpectOpenTickets(Away, ("t-8", "GC-20260302-0008"));
     }
@@ -165,12 +165,12 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         await OpenTicket("t-1", Intake(Project, Away));
         await ExpectOpenTickets(Away, ("t-1", "GC-20260302-0001"));
 
-        var gone = await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetPresence(Presence.Leave, Away));
+        var gone = await Grains.GetGrain<IAgentGrain>(Away).SetPresence(Presence.Leave, Away);
         await OpenTicket("t-2", Intake(Project, Away));
 
         Assert.Equal(["t-1"], gone.OpenTickets.Select(t => t.TicketId));
         await ExpectOpenTickets(Away, ("t-1", "GC-20260302-0001"), ("t-2", "GC-20260302-0002"));
-        Assert.Empty(await Grains.ReadAsync<AgentGrain, IReadOnlyList<TicketHandOver>>(Away, a => a.HandOvers));
+        Assert.Empty(await Grains.GetGrain<IAgentGrain>(Away).GetHandOvers());
         Assert.Equal(Away, (await Ticket("t-1")).Agent);
         Assert.Equal(Away, (await Ticket("t-2")).Agent);
         Assert.Empty(Events.Of<TicketReassigned>());
@@ -184,10 +184,10 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         await OnDuty(Delegate);
         await OpenTicket("t-1", Intake(Project, Away));
         await ExpectOpenTickets(Away, ("t-1", "GC-20260302-0001"));
-        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetPresence(Presence.Leave, Away));
+        await Grains.GetGrain<IAgentGrain>(Away).SetPresence(Presence.Leave, Away);
         Clock.Advance(TimeSpan.FromHours(1));
 
-        var named = await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetDelegate(Delegate, Supervisor));
+        var named = await Grains.GetGrain<IAgentGrain>(Away).SetDelegate(Delegate, Supervisor);
 
         Assert.Empty(named.OpenTickets);
         var handed = Assert.Single(await WaitForEvents<TicketReassigned>(1));
@@ -203,8 +203,8 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         await ConfigureProject(Project);
         await OnDuty(Delegate);
         await OnDuty(Away);
-        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetDelegate(Delegate, Supervisor));
-        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetPresence(Presence.Leave, Away));
+        await Grains.GetGrain<IAgentGrain>(Away).SetDelegate(Delegate, Supervisor);
+        await Grains.GetGrain<IAgentGrain>(Away).SetPresence(Presence.Leave, Away);
 
         await OpenTicket("t-1", Intake(Project, Away));
 
@@ -213,7 +213,7 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         Assert.Equal(Delegate, (await Ticket("t-1")).Agent);
         await ExpectOpenTickets(Delegate, ("t-1", "GC-20260302-0001"));
         await ExpectOpenTickets(Away);
-        Assert.Equal(["t-1"], (await Grains.ReadAsync<AgentGrain, IReadOnlyList<TicketHandOver>>(Away, a => a.HandOvers)).Select(h => h.TicketId));
+        Assert.Equal(["t-1"], (await Grains.GetGrain<IAgentGrain>(Away).GetHandOvers()).Select(h => h.TicketId));
     }
 
     [Fact]
@@ -223,8 +223,8 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         await OnDuty(Colleague);
         await OnDuty(Delegate);
         await OnDuty(Away);
-        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetDelegate(Delegate, Supervisor));
-        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetPresence(Presence.Leave, Away));
+        await Grains.GetGrain<IAgentGrain>(Away).SetDelegate(Delegate, Supervisor);
+        await Grains.GetGrain<IAgentGrain>(Away).SetPresence(Presence.Leave, Away);
         await OpenTicket("t-1", Intake(Project, Colleague));
         await ExpectOpenTickets(Colleague, ("t-1", "GC-20260302-0001"));
 
@@ -246,34 +246,34 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         await ConfigureProject(Project);
         await Register(Delegate); // registered, still off shift
         await OnDuty(Away);
-        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetDelegate(Delegate, Supervisor));
-        await Grains.CallAsync<AgentGrain, AgentView>(Away, a => a.SetPresence(Presence.Leave, Away));
+        await Grains.GetGrain<IAgentGrain>(Away).SetDelegate(Delegate, Supervisor);
+        await Grains.GetGrain<IAgentGrain>(Away).SetPresence(Presence.Leave, Away);
 
         await OpenTicket("t-1", Intake(Project, Away));
 
         await ExpectOpenTickets(Away, ("t-1", "GC-20260302-0001"));
-        Assert.Empty(await Grains.ReadAsync<AgentGrain, IReadOnlyList<TicketHandOver>>(Away, a => a.HandOvers));
+        Assert.Empty(await Grains.GetGrain<IAgentGrain>(Away).GetHandOvers());
         Assert.Equal(Away, (await Ticket("t-1")).Agent);
     }
 
     private Task<AgentView> Register(string agentId) =>
-        Grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.Register(new AgentProfile
+        Grains.GetGrain<IAgentGrain>(agentId).Register(new AgentProfile
         {
             WorkNumber = agentId["agent-".Length..],
             Name = "张敏",
             Projects = [Project],
             Departments = ["客服中心"],
-        }));
+        });
 
     /// <summary>Registers the agent and makes them Available (a new agent starts off shift, which counts as away).</summary>
     private async Task OnDuty(string agentId)
     {
         await Register(agentId);
-        await Grains.CallAsync<AgentGrain, AgentView>(agentId, a => a.SetPresence(Presence.Available, agentId));
+        await Grains.GetGrain<IAgentGrain>(agentId).SetPresence(Presence.Available, agentId);
     }
 
-    private Task<TicketState> Step(string ticketId, Func<TicketGrain, Task<TicketState>> step) =>
-        Grains.CallAsync(ticketId, step);
+    private Task<TicketState> Step(string ticketId, Func<ITicketGrain, Task<TicketState>> step) =>
+        step(Grains.GetGrain<ITicketGrain>(ticketId));
 
     /// <summary>Waits until the agent's open tickets are exactly <paramref name="expected"/> (in ticket-number order).</summary>
     private async Task ExpectOpenTickets(string agentId, params (string TicketId, string Number)[] expected)
@@ -283,7 +283,7 @@ public sealed class DelegateHandOverTests() : ManualClockSiloTest(Start, bus => 
         {
             await Eventually.Until(async () =>
             {
-                var view = await Grains.ReadAsync<AgentGrain, AgentView?>(agentId, a => a.View(Now));
+                var view = await Grains.GetGrain<IAgentGrain>(agentId).GetView(Now);
                 open = [.. view!.OpenTickets.Select(t => (t.TicketId, t.TicketNumber))];
                 return open.SequenceEqual(expected);
             }, $"{agentId}'s open tickets to be [{string.Join(", ", expected)}]", TimeSpan.FromSeconds(10));

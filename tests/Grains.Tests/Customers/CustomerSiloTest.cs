@@ -10,7 +10,7 @@ public abstract class CustomerSiloTest(DateTimeOffset start) : ManualClockSiloTe
     protected const string Project = "plaza";
 
     protected Task<CustomerView> Upsert(string customerId, CustomerTier tier) =>
-        Grains.CallAsync<CustomerGrain, CustomerView>(customerId, c => c.Upsert(new CustomerProfile
+        Grains.GetGrain<ICustomerGrain>(customerId).Upsert(new CustomerProfile
         {
             Surname = "王",
             FullName = "王建国",
@@ -19,10 +19,10 @@ public abstract class CustomerSiloTest(DateTimeOffset start) : ManualClockSiloTe
             Phones = ["13800138000"],
             ProjectId = Project,
             Tier = tier,
-        }));
+        });
 
     protected async Task<CustomerView> View(string customerId) =>
-        (await Grains.ReadAsync<CustomerGrain, CustomerView?>(customerId, c => c.View()))!;
+        (await Grains.GetGrain<ICustomerGrain>(customerId).GetView())!;
 
     /// <summary>
     /// Moves the clock to each due time in turn and waits until the customer has raised what fell

@@ -1,4 +1,6 @@
+using Orleans;
 using HotlineGrains.Contracts;
+using HotlineGrains.Grains.Calendars;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
 using HotlineGrains.Testing;
@@ -16,7 +18,7 @@ public sealed class TicketNumberTests : IAsyncLifetime, IDisposable
     private readonly string directory = Directory.CreateTempSubdirectory("hotline-grains-").FullName;
     private IHost? host;
 
-    private IGrainClient Grains => host!.Grains();
+    private IGrainFactory Grains => host!.Grains();
 
     public async Task InitializeAsync() => host = await StartHost();
 
@@ -123,7 +125,7 @@ public sealed class TicketNumberTests : IAsyncLifetime, IDisposable
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => Issue("nowhere"));
 
-        Assert.Null(await Grains.ReadAsync<ProjectGrain, ProjectSettings?>("nowhere", p => p.Settings));
+        Assert.Null(await Grains.GetGrain<IProjectGrain>("nowhere").GetSettings());
     }
 
     [Fact]
@@ -132,18 +134,18 @@ public sealed class TicketNumberTests : IAsyncLifetime, IDisposable
         var refused = await Assert.ThrowsAsync<ProjectSettingsException>(() => Configure("mars", "MA", "Mars/Olympus_Mons"));
 
         Assert.Contains(refused.Problems, p => p.Field == "calendar.timeZone");
-        Assert.Null(await Grains.ReadAsync<ProjectGrain, ProjectSettings?>("mars", p => p.Settings));
+        Assert.Null(await Grains.GetGrain<IProjectGrain>("mars").GetSettings());
     }
 
     private Task<ProjectSettings> Configure(string project, string prefix, string timeZone) =>
-        Grains.CallAsync<ProjectGrain, ProjectSettings>(project, p => p.Configure(new ProjectSettings
+        Grains.GetGrain<IProjectGrain>(project).Configure(new ProjectSettings
         {
             Name = project,
             Greeting = "您好",
             TicketPrefix = prefix,
             Calendar = new HotlineGrains.Grains.Calendars.ServiceCalendar { TimeZone = timeZone },
-        }));
+        });
 
     private Task<string> Issue(string project) =>
-        Grains.CallAsync<ProjectGrain, string>(project, p => p.IssueTicketNumber("agent-1"));
+        Grains.GetGrain<IProjectGrain>(project).IssueTicketNumber(Guid.NewGuid().ToString("N"), "agent-1");
 }

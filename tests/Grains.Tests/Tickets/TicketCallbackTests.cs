@@ -144,10 +144,10 @@ public sealed class TicketCallbackTests() : ManualClockSiloTest(Shanghai(2026, 3
         await CallbackFallsDue("t-1", Shanghai(2026, 3, 3, 14, 30), attempt: 3);
 
         // Reached at the third try, unsatisfied: reopened, handled again, notified again.
-        var reopened = await Grains.CallAsync<TicketGrain, TicketState>("t-1", t => t.RecordCallback(CallbackOutcome.Unsatisfied, "灯又坏了", Agent, null));
+        var reopened = await Grains.GetGrain<ITicketGrain>("t-1").RecordCallback(CallbackOutcome.Unsatisfied, "灯又坏了", Agent, null);
         Assert.Equal((TicketStatus.InProgress, 3), (reopened.Status, reopened.Callbacks[^1].Attempt));
-        await Grains.CallAsync<TicketGrain, TicketState>("t-1", t => t.Resolve("更换整条线路", "已更换", "工程部-李工", "工程部经理", "工程部-李工", null));
-        var notified = await Grains.CallAsync<TicketGrain, TicketState>("t-1", t => t.NotifyCustomer("线路已整体更换", Agent, null));
+        await Grains.GetGrain<ITicketGrain>("t-1").Resolve("更换整条线路", "已更换", "工程部-李工", "工程部经理", "工程部-李工", null);
+        var notified = await Grains.GetGrain<ITicketGrain>("t-1").NotifyCustomer("线路已整体更换", Agent, null);
         Assert.Equal(new ScheduledCallback(Shanghai(2026, 3, 4, 14, 30), 1, CallbackPurpose.Feedback), notified.NextCallback);
         await CallbackFallsDue("t-1", Shanghai(2026, 3, 4, 14, 30), attempt: 1);
 
@@ -181,9 +181,9 @@ public sealed class TicketCallbackTests() : ManualClockSiloTest(Shanghai(2026, 3
     private async Task<TicketState> NotifiedComplaint(string ticketId)
     {
         await OpenTicket(ticketId, Intake(Project, Agent));
-        await Grains.CallAsync<TicketGrain, TicketState>(ticketId, t => t.Forward("工程部", Agent, null));
-        await Grains.CallAsync<TicketGrain, TicketState>(ticketId, t => t.Verify(false, "灯已于当日修复", true, "工程部-李工", null));
-        return await Grains.CallAsync<TicketGrain, TicketState>(ticketId, t => t.NotifyCustomer("经核实,楼道灯已修复", Agent, null));
+        await Grains.GetGrain<ITicketGrain>(ticketId).Forward("工程部", Agent, null);
+        await Grains.GetGrain<ITicketGrain>(ticketId).Verify(false, "灯已于当日修复", true, "工程部-李工", null);
+        return await Grains.GetGrain<ITicketGrain>(ticketId).NotifyCustomer("经核实,楼道灯已修复", Agent, null);
     }
 
     /// <summary>Moves the clock to <paramref name="dueAt"/> and waits for the ticket's reminder to announce that attempt.</summary>
@@ -195,5 +195,5 @@ public sealed class TicketCallbackTests() : ManualClockSiloTest(Shanghai(2026, 3
     }
 
     private Task<TicketState> Unreachable(string ticketId) =>
-        Grains.CallAsync<TicketGrain, TicketState>(ticketId, t => t.RecordCallback(CallbackOutcome.Unreachable, "无人接听", Agent, null));
+        Grains.GetGrain<ITicketGrain>(ticketId).RecordCallback(CallbackOutcome.Unreachable, "无人接听", Agent, null);
 }

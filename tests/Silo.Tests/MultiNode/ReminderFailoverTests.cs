@@ -55,14 +55,14 @@ public sealed class ReminderFailoverTests(PostgresFixture database) : IClassFixt
         var due = DateTimeOffset.UtcNow.AddSeconds(2);
 
         await Parallel.ForAsync(0, grains, async (i, token) =>
-            await first.Grains().CallAsync<ReminderProbeGrain>($"once-{i}", g => g.Set("due", due.AddMilliseconds(i * 5)), token));
+            await first.Grains().GetGrain<IReminderProbeGrain>($"once-{i}").Set("due", due.AddMilliseconds(i * 5)));
 
         await Eventually.Until(async () =>
         {
             var fired = 0;
             for (var i = 0; i < grains; i++)
             {
-                fired += (await first.Grains().ReadAsync<ReminderProbeGrain, IReadOnlyList<FiringRecord>>($"once-{i}", g => g.Firings)).Count;
+                fired += (await first.Grains().GetGrain<IReminderProbeGrain>($"once-{i}").GetFirings()).Count;
             }
 
             return fired >= grains;
@@ -71,7 +71,7 @@ public sealed class ReminderFailoverTests(PostgresFixture database) : IClassFixt
         var byNode = new Dictionary<string, int>();
         for (var i = 0; i < grains; i++)
         {
-            var firing = Assert.Single(await first.Grains().ReadAsync<ReminderProbeGrain, IReadOnlyList<FiringRecord>>($"once-{i}", g => g.Firings));
+            var firing = Assert.Single(await first.Grains().GetGrain<IReminderProbeGrain>($"once-{i}").GetFirings());
             byNode[firing.Node] = byNode.GetValueOrDefault(firing.Node) + 1;
         }
 
@@ -85,9 +85,9 @@ public sealed class ReminderFailoverTests(PostgresFixture database) : IClassFixt
 
     private static async Task<FiringRecord> WaitForSingleFiring(IHost host, string key)
     {
-        await Eventually.Until(async () => (await host.Grains().ReadAsync<ReminderProbeGrain, IReadOnlyList<FiringRecord>>(key, g => g.Firings)).Count > 0,
+        await Eventually.Until(async () => (await host.Grains().GetGrain<IReminderProbeGrain>(key).GetFirings()).Count > 0,
             $"reminder of {key} fired", TimeSpan.FromSeconds(60));
-        return Assert.Single(await host.Grains().ReadAsync<ReminderProbeGrain, IReadOnlyList<FiringRecord>>(key, g => g.Firings));
+        return Assert.Single(await host.Grains().GetGrain<IReminderProbeGrain>(key).GetFirings());
     }
 
     private Dictionary<string, string?> Settings(string node, string command, string key, int dueInMilliseconds, string? reminderName = null)

@@ -1,3 +1,4 @@
+using Orleans;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Testing;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,7 @@ public sealed class TwoNodeConcurrencyTests(PostgresFixture database) : IClassFi
 {
     private IHost? local;
 
-    private IGrainClient Grains => local!.Grains();
+    private IGrainFactory Grains => local!.Grains();
 
     public async Task InitializeAsync() => local = await TestSilo.StartAsync(TestSilo.Postgres(database.ConnectionString), "local");
 
@@ -37,19 +38,19 @@ public sealed class TwoNodeConcurrencyTests(PostgresFixture database) : IClassFi
         }));
 
         var localIncrements = Parallel.ForAsync(0, 500, new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (_, token) => await Grains.CallAsync<CounterGrain, int>(key, c => c.Increment(), token));
+            async (_, token) => await Grains.GetGrain<ICounterGrain>(key).Increment());
         await remote.WaitForLineAsync("DONE", TimeSpan.FromMinutes(3));
         await localIncrements;
 
-        Assert.Equal(1000, await Grains.ReadAsync<CounterGrain, int>(key, c => c.Value));
-        Assert.Equal(1000, await Grains.ReadAsync<CounterGrain, long>(key, c => c.ETag));
+        Assert.Equal(1000, await Grains.GetGrain<ICounterGrain>(key).Get().Then(s => s.Value));
+        Assert.Equal(1000, await Grains.GetGrain<ICounterGrain>(key).Get().Then(s => s.Version));
     }
 
     [Fact]
     public async Task Two_nodes_issuing_500_ticket_numbers_each_hand_out_1000_distinct_numbers_with_no_gap()
     {
         const string project = "two-node-numbers";
-        await Grains.CallAsync<ProjectGrain, ProjectSettings>(project, p => p.Configure(new() { Name = "维邦广场", Greeting = "您好", TicketPrefix = "GC" }));
+        await Grains.GetGrain<IProjectGrain>(project).Configure(new() { Name = "维邦广场", Greeting = "您好", TicketPrefix = "GC" });
         await using var remote = SiloProcess.Start(RemoteSettings(new()
         {
             ["Probe:Command"] = "ticket-numbers",
@@ -59,7 +60,7 @@ public sealed class TwoNodeConcurrencyTests(PostgresFixture database) : IClassFi
 
         var localNumbers = new System.Collections.Concurrent.ConcurrentBag<string>();
         var issuing = Parallel.ForAsync(0, 500, new ParallelOptions { MaxDegreeOfParallelism = 16 },
-            async (_, token) => localNumbers.Add(await Grains.CallAsync<ProjectGrain, string>(project, p => p.IssueTicketNumber("test"), token)));
+            async (_, token) => localNumbers.Add(await Grains.GetGrain<IProjectGrain>(project).IssueTicketNumber("test")));
         await remote.WaitForLineAsync("DONE", TimeSpan.FromMinutes(3));
         await issuing;
 

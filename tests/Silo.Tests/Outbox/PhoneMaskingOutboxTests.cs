@@ -49,7 +49,7 @@ public sealed class PhoneMaskingOutboxTests : IAsyncLifetime
     {
         var silo = await StartAsync(("Outbox:Enabled", "false"));
         var key = Guid.NewGuid().ToString("N");
-        await silo.Grains().CallAsync<CounterGrain, int>(key, c => c.IncrementAndReceiveTicket(FullNumber));
+        await silo.Grains().GetGrain<ICounterGrain>(key).IncrementAndReceiveTicket(FullNumber);
 
         var storage = silo.Services.GetRequiredService<IHotlineDatabase>();
         await using (var lease = await storage.TryLeaseOutboxAsync(default))
@@ -99,7 +99,7 @@ public sealed class PhoneMaskingOutboxTests : IAsyncLifetime
     private async Task<(Guid? MessageId, TicketReceived Event)> ReceiveTicketAsync(IHost silo)
     {
         var key = Guid.NewGuid().ToString("N");
-        await silo.Grains().CallAsync<CounterGrain, int>(key, c => c.IncrementAndReceiveTicket(FullNumber));
+        await silo.Grains().GetGrain<ICounterGrain>(key).IncrementAndReceiveTicket(FullNumber);
         return await ReceivedAsync(key);
     }
 

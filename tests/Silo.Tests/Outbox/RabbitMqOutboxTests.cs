@@ -62,9 +62,9 @@ public sealed class RabbitMqOutboxTests(PostgresFixture database) : IClassFixtur
         var key = Guid.NewGuid().ToString("N");
         var grains = host!.Grains();
 
-        await grains.CallAsync<CounterGrain, int>(key, c => c.Increment(publish: true));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => grains.CallAsync<CounterGrain, int>(key, c => c.IncrementThenFail()));
-        await grains.CallAsync<CounterGrain, int>(key, c => c.Increment(publish: true));
+        await grains.GetGrain<ICounterGrain>(key).Increment(publish: true);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => grains.GetGrain<ICounterGrain>(key).IncrementThenFail());
+        await grains.GetGrain<ICounterGrain>(key).Increment(publish: true);
 
         await Eventually.Until(() => Mine(key).Count >= 2, "two events from RabbitMQ");
         var events = Mine(key);
@@ -85,7 +85,7 @@ public sealed class RabbitMqOutboxTests(PostgresFixture database) : IClassFixtur
     {
         var ticketId = Guid.NewGuid().ToString("N");
 
-        await host!.Grains().CallAsync<CounterGrain, int>(ticketId, c => c.IncrementAndReceiveTicket("+86 138-1234-5678"));
+        await host!.Grains().GetGrain<ICounterGrain>(ticketId).IncrementAndReceiveTicket("+86 138-1234-5678");
 
         List<(string? MessageId, JsonElement Body)> tickets = [];
         await Eventually.Until(() => (tickets = Tickets(ticketId)).Count >= 1, "TicketReceived from RabbitMQ");

@@ -101,8 +101,7 @@ public sealed class SqliteReminderServiceTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(1), row.Period);
         Assert.InRange(row.StartAt, before.AddMilliseconds(150), DateTime.UtcNow.AddMilliseconds(250));
         var serviceId = Silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.ServiceId;
-        Assert.Equal(1L, await ScalarAsync(
-            $"select count(*) from orleans_reminders where service_id = '{serviceId}' and grain_id = '{grain.GetGrainId()}'"));
+        Assert.Equal(1L, await CountRowsAsync(serviceId, grain.GetGrainId().ToString()));
         await Eventually.Until(async () => await grain.Ticks() >= 2, "the reminder firing twice");
 
         await grain.Unregister();
@@ -111,12 +110,14 @@ public sealed class SqliteReminderServiceTests : IAsyncLifetime
     }
 
     /// <summary>Straight from the node's database file, past the reminder table.</summary>
-    private async Task<object?> ScalarAsync(string sql)
+    private async Task<object?> CountRowsAsync(string serviceId, string grainId)
     {
         await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, "hotline.db")}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = "select count(*) from orleans_reminders where service_id = $service and grain_id = $grain";
+        command.Parameters.AddWithValue("$service", serviceId);
+        command.Parameters.AddWithValue("$grain", grainId);
         return await command.ExecuteScalarAsync();
     }
 }

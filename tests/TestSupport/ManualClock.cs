@@ -4,8 +4,20 @@ namespace HotlineGrains.Testing;
 /// A clock that moves only when a test says so. Timers and <c>Task.Delay</c> on it fire when
 /// <see cref="Advance"/> passes their due time, so tests drive time instead of sleeping.
 /// </summary>
+/// <remarks>
+/// Code that waits for an instant in a loop (Orleans' reminder service does: wait for what is
+/// left, look at the clock, wait again) asks <c>Task.Delay</c> for the whole milliseconds left; a
+/// real clock moves on while it waits, this one does not. So a timer fires as a real one does,
+/// a moment after it is due: code running in its callback sees the clock at the end of the due
+/// millisecond, and a timer set for no time at all fires a millisecond later. Elsewhere the clock
+/// reads exactly what the test set.
+/// </remarks>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
+    /// <summary>Set while a timer's callback runs on this thread (and whatever it runs inline).</summary>
+    [ThreadStatic]
+    private static bool inTimer;
+
     private readonly object sync = new();
     private readonly List<ManualTimer> timers = [];
     private DateTimeOffset now = start;
@@ -19,7 +31,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
         lock (sync)
         {
-            return now;
+            return inTimer ? now + TimeSpan.FromMilliseconds(1) - TimeSpan.FromTicks(1) : now;
         }
     }
 
@@ -109,7 +121,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
                 period = newPeriod;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
-                    DueAt = clock.now + dueTime;
+                    DueAt = clock.now + (dueTime > TimeSpan.Zero ? dueTime : TimeSpan.FromMilliseconds(1));
                     clock.timers.Add(this);
                 }
             }
@@ -128,7 +140,18 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
             }
         }
 
-        public void Fire() => callback(state);
+        public void Fire()
+        {
+            inTimer = true;
+            try
+            {
+                callback(state);
+            }
+            finally
+            {
+                inTimer = false;
+            }
+        }
 
         public void Dispose()
         {

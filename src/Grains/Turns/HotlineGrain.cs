@@ -287,4 +287,10 @@ public sealed class TurnOptions
     /// back). At least Orleans' minimum reminder period.
     /// </summary>
     public TimeSpan ReminderRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How far ahead a silo keeps reminders in memory; later ones are read from the table as they
+    /// come near. Null: Orleans' default (10 minutes), which bounds memory with many reminders.
+    /// </summary>
+    public TimeSpan? LoadingWindow { get; set; }
 }

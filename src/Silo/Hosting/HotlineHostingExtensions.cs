@@ -2,6 +2,7 @@ using HotlineGrains.Grains.Turns;
 using HotlineGrains.Silo.Bus;
 using HotlineGrains.Silo.Outbox;
 using HotlineGrains.Silo.Persistence;
+using HotlineGrains.Silo.Reminders;
 using HotlineGrains.Silo.Storage;
 using HotlineGrains.Silo.Storage.Internal;
 using MassTransit;
@@ -114,11 +115,14 @@ public static class HotlineHostingExtensions
         else
         {
             silo.AddSqliteGrainStorage(HotlineStorage.ProviderName);
-            // TODO(issue 9): the SQLite reminder table.
-            silo.UseInMemoryReminderService();
+            silo.UseSqliteReminderService();
         }
 
-        silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = Min(options.MinimumReminderPeriod, turns.ReminderRetryPeriod));
+        silo.Configure<ReminderOptions>(options =>
+        {
+            options.MinimumReminderPeriod = Min(options.MinimumReminderPeriod, turns.ReminderRetryPeriod);
+            options.ReminderLoadingWindow = turns.LoadingWindow ?? options.ReminderLoadingWindow;
+        });
         silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = cluster.IdleActivationTimeout);
     }
 

@@ -2,14 +2,11 @@ using HotlineGrains.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-
-namespace HotlineGrains.Silo.Reminders;
-
-// Imported inside the namespace: from here the old runtime's HotlineGrains.Silo.ISiloBuilder would
-// otherwise win over Orleans' ISiloBuilder.
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
+
+namespace HotlineGrains.Silo.Reminders;
 
 /// <summary>Orleans reminders kept in the node's SQLite database, the way Orleans registers its own reminder tables.</summary>
 public static class SqliteReminderServiceExtensions

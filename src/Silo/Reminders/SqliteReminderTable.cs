@@ -4,14 +4,11 @@ using HotlineGrains.Silo.Storage;
 using HotlineGrains.Silo.Storage.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-
-namespace HotlineGrains.Silo.Reminders;
-
-// Imported inside the namespace: from here the old runtime's HotlineGrains.Silo.GrainId would
-// otherwise win over Orleans' GrainId.
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
+
+namespace HotlineGrains.Silo.Reminders;
 
 /// <summary>
 /// Orleans' reminder table in the node's SQLite database (the embedded default), table

@@ -3,15 +3,12 @@ using HotlineGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-
-namespace HotlineGrains.Silo.Tests.Clustering;
-
-// Imported inside the namespace: this file defines Orleans grains, and from here the old runtime's
-// HotlineGrains.Silo types (IGrain, GrainId, SiloOptions, ...) would otherwise win over Orleans' own.
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+
+namespace HotlineGrains.Silo.Tests.Clustering;
 
 /// <summary>Answers which silo it is activated on.</summary>
 public interface IWhereaboutsGrain : IGrainWithStringKey

@@ -1,12 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
-
-namespace HotlineGrains.Silo.Tests.Reminders;
-
-// Imported inside the namespace: from here the old runtime's HotlineGrains.Silo.GrainId would
-// otherwise win over Orleans' GrainId.
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
+
+namespace HotlineGrains.Silo.Tests.Reminders;
 
 /// <summary>
 /// What an Orleans reminder table must do, whichever database holds it. Each table comes from the

@@ -3,15 +3,12 @@ using HotlineGrains.Silo.Storage;
 using HotlineGrains.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-
-namespace HotlineGrains.Silo.Tests.Reminders;
-
-// Imported inside the namespace: this file defines Orleans grains, and from here the old runtime's
-// HotlineGrains.Silo types (IRemindable, ReminderOptions, GrainId, ...) would otherwise win over Orleans' own.
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+
+namespace HotlineGrains.Silo.Tests.Reminders;
 
 public interface ICountingReminderGrain : IGrainWithStringKey
 {

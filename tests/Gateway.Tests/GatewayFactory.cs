@@ -58,12 +58,15 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Storage:Provider", Provider);
-        builder.UseSetting("Storage:ConnectionString", postgres?.ConnectionString ?? $"Data Source={Path.Combine(directory, "hotline.db")}");
+        var storage = postgres is not null ? TestSilo.Postgres(postgres.ConnectionString) : TestSilo.Sqlite(Path.Combine(directory, "hotline.db"));
+        foreach (var (key, value) in TestSilo.ForTest(storage, Clock))
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:Floor", DemoFloor ? "true" : "false");
         builder.UseSetting("Demo:CallSimulator", "false");
-        builder.UseSetting("Reminders:PollInterval", "00:00:01");
         builder.UseSetting("Auth:SigningKey", SigningKey);
         foreach (var (key, value) in Settings)
         {

@@ -24,6 +24,24 @@ public static class Eventually
 
     public static Task Until(Func<bool> condition, string what, TimeSpan? deadline = null) =>
         Until(() => Task.FromResult(condition()), what, deadline);
+
+    /// <summary>
+    /// Like <see cref="Until(Func{Task{bool}}, string, TimeSpan?)"/>, for a cluster that is
+    /// recovering from a dead silo: a call that fails because the silo is gone counts as "not yet"
+    /// until the cluster has declared it dead and the grains live elsewhere.
+    /// </summary>
+    public static Task UntilRecovered(Func<Task<bool>> condition, string what, TimeSpan deadline) =>
+        Until(async () =>
+        {
+            try
+            {
+                return await condition();
+            }
+            catch (Exception exception) when (exception is Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.SiloUnavailableException or TimeoutException)
+            {
+                return false;
+            }
+        }, what, deadline);
 }
 
 /// <summary>Small helpers for reading grains in tests.</summary>

@@ -55,7 +55,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(gateway, assembly));
         info.ArgumentList.Add($"--urls={address}");
         info.ArgumentList.Add($"--contentRoot={gateway}");
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in TestSilo.WithOwnPorts(settings ?? new Dictionary<string, string?>()))
         {
             info.ArgumentList.Add($"--{key}={value}");
         }

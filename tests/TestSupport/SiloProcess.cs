@@ -48,7 +48,7 @@ public sealed class SiloProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(HostAssembly());
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestSilo.WithOwnPorts(settings))
         {
             info.ArgumentList.Add($"--{key}={value}");
         }

@@ -20,16 +20,7 @@ public static class TestSilo
         Action<IServiceCollection>? configureServices = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        var own = WithOwnPorts(settings);
-        if (time is ManualClock)
-        {
-            // A test that moves the clock by days in one step gives Orleans' reminder service no
-            // time to read the reminders coming due from its table as the real clock would (every
-            // few minutes): it keeps them all in memory instead, so each fires as the clock passes it.
-            own.TryAdd("Reminders:LoadingWindow", "3650.00:00:00");
-        }
-
-        builder.Configuration.AddInMemoryCollection(own);
+        builder.Configuration.AddInMemoryCollection(ForTest(settings, time));
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         Configure(builder, node, configureBus);
         if (time is not null)
@@ -53,6 +44,21 @@ public static class TestSilo
         builder.AddHotline(configureBus);
     }
 
+    /// <summary>The settings a test's silo runs with: ports of its own, and reminders that follow a manual clock.</summary>
+    public static Dictionary<string, string?> ForTest(IDictionary<string, string?> settings, TimeProvider? time)
+    {
+        var own = WithOwnPorts(settings);
+        if (time is ManualClock)
+        {
+            // A test that moves the clock by days in one step gives Orleans' reminder service no
+            // time to read the reminders coming due from its table as the real clock would (every
+            // few minutes): it keeps them all in memory instead, so each fires as the clock passes it.
+            own.TryAdd("Reminders:LoadingWindow", "3650.00:00:00");
+        }
+
+        return own;
+    }
+
     /// <summary>
     /// The settings with ports of this silo's own, unless they name some: tests run side by side,
     /// and two silos on the default ports would find each other (or fail to start).
@@ -71,10 +77,19 @@ public static class TestSilo
         ["Storage:ConnectionString"] = $"Data Source={file}",
     };
 
+    /// <summary>
+    /// PostgreSQL, and the silos of one database form a cluster (ADO.NET membership) on loopback. A
+    /// silo that dies is declared dead after a few seconds rather than Orleans' production minute.
+    /// </summary>
     public static Dictionary<string, string?> Postgres(string connectionString) => new()
     {
         ["Storage:Provider"] = "Postgres",
         ["Storage:ConnectionString"] = connectionString,
+        ["Orleans:AdvertisedAddress"] = "127.0.0.1",
+        ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
+        ["Orleans:Membership:NumMissedProbesLimit"] = "2",
+        ["Orleans:Membership:TableRefreshTimeout"] = "00:00:02",
+        ["Orleans:Membership:IAmAliveTablePublishTimeout"] = "00:00:02",
     };
 
     public static IGrainFactory Grains(this IHost host) => host.Services.GetRequiredService<IGrainFactory>();

@@ -60,7 +60,12 @@ public static class HotlineHostingExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         if (cluster.IsSilo)
         {
-            builder.UseOrleans(silo => ConfigureSilo(silo, cluster, storage, turns));
+            builder.UseOrleans(silo =>
+            {
+                ConfigureSilo(silo, cluster, storage, turns);
+                // Orleans' own membership settings (probe timeouts, votes), for operators who tune failure detection.
+                silo.Configure<ClusterMembershipOptions>(configuration.GetSection(HotlineClusterOptions.Section + ":Membership"));
+            });
             services.AddSingleton<OutboxSignal>();
             services.AddSingleton<OutboxTypes>();
             services.AddSingleton<OutboxRelay>();

@@ -27,7 +27,8 @@ public static class GatewayExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<Problems.Handler>();
         builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        builder.Services.Configure<RouteOptions>(routes => routes.ConstraintMap[TicketStepEndpoints.UnknownStep.Name] = typeof(TicketStepEndpoints.UnknownStep));
+        builder.Services.AddOpenApi(options => options.AddOperationTransformer(JsonBody.DescribeAsync).AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "HotlineGrains API";
             document.Info.Description = "The 400 hotline: projects, tickets and their workflow, SLA clocks, forms and the register.";

@@ -128,7 +128,7 @@ public sealed class BadInputTests(BadInputGateway gateway) : IClassFixture<BadIn
             Headers = [("If-Match", "{etag}")],
             AllowedSteps = ReceivedSteps,
         },
-        new("step: stale If-Match", Post, T + "/forward", new { department = "工程部" }, 412, "If-Match") { Headers = [("If-Match", "\"1\"")] },
+        new("step: stale If-Match", Post, T + "/forward", new { department = "工程部" }, 412, "If-Match") { Headers = [("If-Match", "\"0\"")] },
         new("step: If-Match not quoted", Post, T + "/forward", new { department = "工程部" }, 400, "If-Match") { Headers = [("If-Match", "7")] },
         new("step: If-Match not a version", Post, T + "/forward", new { department = "工程部" }, 400, "If-Match") { Headers = [("If-Match", "\"abc\"")] },
         new("forward: department not of the project", Post, T + "/forward", new { department = "宠物部" }, 400, "department"),

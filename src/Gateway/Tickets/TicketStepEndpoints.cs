@@ -93,9 +93,18 @@ internal static class TicketStepEndpoints
             (ticket, _, step) => ticket.SignOff(step.Actor, step.Expected));
 
         // Any other step is bad input naming the step, not a bare 404 for a path that looks right.
-        api.MapPost("/tickets/{ticketId}/{step}", (string step) => Problems.Invalid("step", $"One of: {string.Join(", ", TicketSteps.Names)}."))
+        api.MapPost($"/tickets/{{ticketId}}/{{step:{UnknownStep.Name}}}", () => Problems.Invalid("step", $"One of: {string.Join(", ", TicketSteps.Names)}."))
             .ExcludeFromDescription().Allow(TicketStepAccess.AnyStepper);
         return api;
+    }
+
+    /// <summary>A step name that is none of the workflow's, so the catch-all route never shadows a step's own endpoint.</summary>
+    internal sealed class UnknownStep : IRouteConstraint
+    {
+        public const string Name = "unknownstep";
+
+        public bool Match(HttpContext? httpContext, IRouter? route, string routeKey, RouteValueDictionary values, RouteDirection routeDirection) =>
+            values.TryGetValue(routeKey, out var value) && value is string step && !TicketSteps.TryParse(step, out _);
     }
 
     private static void Step<TBody>(
@@ -113,7 +122,7 @@ internal static class TicketStepEndpoints
             .WithName(operationId)
             .WithSummary(summary)
             .WithDescription($"Send If-Match with the ticket's ETag (412 when someone changed it first). A step the ticket's status does not allow is 409 with the allowed steps. Who may: {string.Join(", ", TicketStepAccess.AllowedRoles[step])}.")
-            .Accepts<TBody>("application/json")
+            .ReadsJson<TBody>(optional: typeof(TBody) == typeof(EmptyRequest))
             .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(415)
             .Allow(TicketStepAccess.AnyStepper).Audited("ticket", "ticketId", "change:" + name);
     }

@@ -172,7 +172,9 @@ public abstract partial class HotlineGrain<TState> : Grain, IIncomingGrainCallFi
             // extra firing, which the grain checks against its state, never a missed deadline.
             foreach (var (name, dueAt) in register)
             {
-                var dueIn = dueAt - turn.Now;
+                // Orleans takes a delay, not an instant: measured now, not at the turn's start, so a
+                // slow turn (or a test's clock moved meanwhile) does not push the firing later.
+                var dueIn = dueAt - time.GetUtcNow();
                 await this.RegisterOrUpdateReminder(name, dueIn > TimeSpan.Zero ? dueIn : TimeSpan.Zero, options.ReminderRetryPeriod);
             }
 

@@ -84,7 +84,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
     [Fact]
     public void Every_workflow_step_has_a_row_in_the_matrix()
     {
-        var steps = Matrix.Where(r => r.Route == "/api/tickets/{ticketId}/{step}").Select(r => r.Path.Split('/')[^1]).ToHashSet();
+        var steps = Matrix.Where(r => r.Method == "POST" && r.Route.StartsWith("/api/tickets/{ticketId}/", StringComparison.Ordinal) && !r.Route.EndsWith('}'))
+            .Select(r => r.Path.Split('/')[^1]).ToHashSet();
 
         Assert.Equal(Enum.GetValues<TicketStep>().Length, steps.Count);
         Assert.Equal(Enum.GetValues<TicketStep>().Length, TicketStepNames().Count(steps.Contains));
@@ -144,8 +145,11 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
                 Give(BadRequest, Display, Supervisor, Agent, ProjectManager, Admin), OtherProject: BadRequest, Verb: "GET"),
         };
 
-        // Workflow steps: an unknown field makes every body invalid, so whoever gets through gets a 400.
-        const string step = "/api/tickets/{ticketId}/{step}";
+        // A step that does not exist is bad input for whoever may take steps at all.
+        rows.Add(new("POST", "/api/tickets/{ticketId}/{step:unknownstep}", $"/api/tickets/{t}/bogus", "{}",
+            Give(BadRequest, Agent, Supervisor, Department, ProjectManager), OtherProject: BadRequest));
+
+        // Workflow steps, an endpoint each: an unknown field makes every body invalid, so whoever gets through gets a 400.
         string[] floor = [Agent, Supervisor];
         string[] handling = [Agent, Supervisor, Department];
         foreach (var (name, roles) in new (string, string[])[]
@@ -157,7 +161,7 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
             ("sign-off", [ProjectManager]),
         })
         {
-            rows.Add(new("POST", step, $"/api/tickets/{t}/{name}", """{"unknownField":1}""", Give(BadRequest, roles)));
+            rows.Add(new("POST", "/api/tickets/{ticketId}/" + name, $"/api/tickets/{t}/{name}", """{"unknownField":1}""", Give(BadRequest, roles)));
         }
 
         return rows;

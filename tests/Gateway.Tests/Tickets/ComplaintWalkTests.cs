@@ -66,10 +66,10 @@ public abstract class ComplaintWalkTests(string provider) : ClockedGateway(provi
         ticket = await Api.Step(ticket, "sign-off", user: "pm-plaza");
         Assert.Equal("pm-plaza", ticket.GetProperty("signOff").GetProperty("projectManager").GetString());
 
-        var events = await WaitForEvents(id, 14);
+        var events = await WaitForEvents(id, 15);
         Assert.Equal(
         [
-            nameof(TicketReceived), nameof(TicketAssigned),
+            nameof(TicketReceived), nameof(TicketStatusChanged), nameof(TicketAssigned),
             nameof(TicketStatusChanged), nameof(TicketForwarded),
             nameof(TicketStatusChanged), nameof(TicketVerified),
             nameof(TicketStatusChanged), nameof(TicketResolved),
@@ -78,14 +78,14 @@ public abstract class ComplaintWalkTests(string provider) : ClockedGateway(provi
             nameof(CallbackRecorded), nameof(TicketStatusChanged), nameof(TicketClosed),
         ], events);
         var all = EventsOf(id);
-        Assert.Equal(14, all.Count);
+        Assert.Equal(15, all.Count);
         Assert.All(all, e =>
         {
             Assert.Equal((Project, "GC-20260302-0001", 1), (e.ProjectId, e.TicketNumber, e.SchemaVersion));
             Assert.NotEqual(Guid.Empty, e.EventId);
         });
         Assert.Equal(all.Count, all.Select(e => e.EventId).Distinct().Count());
-        Assert.Equal(["Received", "Forwarded", "InProgress", "Resolved", "CustomerNotified", "Closed"],
+        Assert.Equal(["Received", "Received", "Forwarded", "InProgress", "Resolved", "CustomerNotified", "Closed"],
             all.Where(e => e is TicketReceived or TicketStatusChanged).Select(e => e.Status));
         Assert.Equal(("dept-engineering", true), (all.OfType<TicketVerified>().Single().Actor, all.OfType<TicketVerified>().Single().Founded));
         Assert.Equal(Start.AddMinutes(60), all.OfType<TicketResolved>().Single().OccurredAt);
@@ -117,10 +117,10 @@ public abstract class ComplaintWalkTests(string provider) : ClockedGateway(provi
         Assert.Equal(("Closed", "Satisfied"), (Status(ticket), ticket.GetProperty("resolution").GetString()));
         // Answered within the first-reply clock; an unfounded complaint is not "resolved", so target and deadline stop at the close.
         Assert.Equal("Met", ClockState(ticket, "FirstReply"));
-        var events = await WaitForEvents(id, 11);
+        var events = await WaitForEvents(id, 12);
         Assert.Equal(
         [
-            nameof(TicketReceived), nameof(TicketAssigned),
+            nameof(TicketReceived), nameof(TicketStatusChanged), nameof(TicketAssigned),
             nameof(TicketStatusChanged), nameof(TicketForwarded),
             nameof(TicketStatusChanged), nameof(TicketVerified),
             nameof(TicketStatusChanged), nameof(CustomerNotified),

@@ -83,14 +83,10 @@ public sealed class RunningTheServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task The_headless_worker_migrates_the_schema_and_keeps_running()
+    public async Task The_headless_silo_migrates_the_schema_joins_the_cluster_and_keeps_running()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        await using var worker = GatewayProcess.StartWorker(workingDirectory, new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["Storage:ConnectionString"] = database.ConnectionString,
-        });
+        await using var worker = GatewayProcess.StartWorker(workingDirectory, TestSilo.Postgres(database.ConnectionString));
 
         await Eventually.Until(async () =>
         {
@@ -98,8 +94,9 @@ public sealed class RunningTheServiceTests : IDisposable
             // The log line is read from the process asynchronously: it may arrive after the tables are there.
             return await database.ScalarAsync<bool>("select exists (select 1 from pg_tables where tablename = 'schema_migrations')")
                 && await database.ScalarAsync<long>("select count(*) from schema_migrations") == MigrationScripts.Postgres
-                && worker.Output.Contains("Grain storage Postgres is ready", StringComparison.Ordinal);
-        }, "the worker migrated the schema and said so");
+                && worker.Output.Contains("Database Postgres is migrated", StringComparison.Ordinal)
+                && await database.ScalarAsync<long>("select count(*) from orleans_membership where status = 3") == 1;
+        }, "the silo migrated the schema, said so, and is active in the cluster");
         Assert.False(worker.HasExited);
     }
 }

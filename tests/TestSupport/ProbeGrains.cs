@@ -54,14 +54,20 @@ public interface ICounterGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<CounterSnapshot> Get();
+
+    /// <summary>The node (silo) the counter is active on.</summary>
+    [AlwaysInterleave]
+    Task<string> Node();
 }
 
 [GrainType("test-counter")]
-public sealed class CounterGrain : HotlineGrain<CounterState>, ICounterGrain
+public sealed class CounterGrain(ProbeNode node) : HotlineGrain<CounterState>, ICounterGrain
 {
     public const string ReadModel = "test-counters";
 
     public Task<CounterSnapshot> Get() => Task.FromResult(new CounterSnapshot(State.Value, Version));
+
+    public Task<string> Node() => Task.FromResult(node.Name);
 
     public Task<int> Increment(bool publish = false)
     {

@@ -49,8 +49,7 @@ public sealed partial class TicketGrain : HotlineGrain<TicketState>, ITicketGrai
         State.Timeline.Add(new TimelineEntry(Turn.Now, actor, "Recorded", TicketStatus.Pending, TicketStatus.Pending, null));
         var settings = await LoadSettings();
         State.Number = number;
-        State.Status = TicketStatus.Received;
-        State.Timeline.Add(new TimelineEntry(Turn.Now, actor, "Received", TicketStatus.Pending, TicketStatus.Received, State.Number));
+        MoveTo(TicketStatus.Received, actor, "Received", State.Number);
         Publish(new TicketReceived
         {
             Kind = State.Kind.ToString(),
@@ -65,7 +64,6 @@ public sealed partial class TicketGrain : HotlineGrain<TicketState>, ITicketGrai
             Department = intake.Department,
             Agent = intake.ReceivingAgent,
         }, actor);
-        Publish(new TicketStatusChanged { FromStatus = TicketStatus.Pending.ToString() }, actor);
         Publish(new TicketAssigned { Agent = State.Agent, Department = State.Department }, actor);
         if (intake.AnsweredOnCall)
         {

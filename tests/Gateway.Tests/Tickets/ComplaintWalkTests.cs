@@ -69,7 +69,7 @@ public abstract class ComplaintWalkTests(string provider) : ClockedGateway(provi
         var events = await WaitForEvents(id, 15);
         Assert.Equal(
         [
-            nameof(TicketReceived), nameof(TicketStatusChanged), nameof(TicketAssigned),
+            nameof(TicketStatusChanged), nameof(TicketReceived), nameof(TicketAssigned),
             nameof(TicketStatusChanged), nameof(TicketForwarded),
             nameof(TicketStatusChanged), nameof(TicketVerified),
             nameof(TicketStatusChanged), nameof(TicketResolved),
@@ -120,7 +120,7 @@ public abstract class ComplaintWalkTests(string provider) : ClockedGateway(provi
         var events = await WaitForEvents(id, 12);
         Assert.Equal(
         [
-            nameof(TicketReceived), nameof(TicketStatusChanged), nameof(TicketAssigned),
+            nameof(TicketStatusChanged), nameof(TicketReceived), nameof(TicketAssigned),
             nameof(TicketStatusChanged), nameof(TicketForwarded),
             nameof(TicketStatusChanged), nameof(TicketVerified),
             nameof(TicketStatusChanged), nameof(CustomerNotified),

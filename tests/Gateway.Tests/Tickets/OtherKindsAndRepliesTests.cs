@@ -22,7 +22,7 @@ public sealed class OtherKindsAndRepliesTests() : ClockedGateway("Sqlite")
         Assert.Equal(("Closed", "Answered"), (Status(ticket), ticket.GetProperty("resolution").GetString()));
         Assert.Equal(0, ticket.GetProperty("sla").GetArrayLength());
         var events = await WaitForEvents(Id(ticket), 5);
-        Assert.Equal([nameof(TicketReceived), nameof(TicketStatusChanged), nameof(TicketAssigned), nameof(TicketStatusChanged), nameof(TicketClosed)], events);
+        Assert.Equal([nameof(TicketStatusChanged), nameof(TicketReceived), nameof(TicketAssigned), nameof(TicketStatusChanged), nameof(TicketClosed)], events);
     }
 
     [Theory]

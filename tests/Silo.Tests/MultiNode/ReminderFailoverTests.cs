@@ -38,7 +38,7 @@ public sealed class ReminderFailoverTests(PostgresFixture database) : IClassFixt
             await Eventually.Until(async () => await ActiveSilos() == 2, "both silos in the cluster");
 
             // Spread over the ring, so the dead silo owned some of them when it died.
-            var due = DateTimeOffset.UtcNow.AddSeconds(8);
+            var due = DateTimeOffset.UtcNow.AddSeconds(20);
             await Parallel.ForAsync(0, grains, async (i, _) =>
                 await survivor.Grains().GetGrain<IReminderProbeGrain>($"spread-{i}").Set("due", due));
             await doomed.KillAsync();
@@ -95,9 +95,11 @@ public sealed class ReminderFailoverTests(PostgresFixture database) : IClassFixt
             byNode[firing.Node] = byNode.GetValueOrDefault(firing.Node) + 1;
         }
 
-        // The grain code ran once per firing in all: no node ran a firing the other had.
+        // Each grain stored one firing, whichever silo ran it. Orleans delivers a tick at least once:
+        // a run whose turn was not stored (the database slow under load, say) is tried again, and a
+        // run after the one stored finds the reminder gone; none adds a second firing.
         var runs = first.Services.GetRequiredService<ProbeNode>().ReminderRuns + second.Services.GetRequiredService<ProbeNode>().ReminderRuns;
-        Assert.Equal(grains, runs);
+        Assert.True(runs >= grains, $"{runs} runs for {grains} reminders");
         Assert.Equal(grains, byNode.Values.Sum());
         await first.StopAsync();
         await second.StopAsync();

@@ -5,6 +5,8 @@
 #   scripts/services.sh stop   [postgres|rabbitmq ...]   stop what `start` started (idempotent)
 #   scripts/services.sh status [postgres|rabbitmq ...]   exit 0 if all named services run, 3 otherwise
 #   scripts/services.sh env                              print export lines: eval "$(scripts/services.sh env)"
+#   scripts/services.sh rabbitmqctl ARGS...              rabbitmqctl against the node `start` runs
+#                                                        (tests make virtual hosts of their own with it)
 #
 # Without service names a command applies to both services. `start` also installs
 # chromium (needed by the browser tests) when it is missing, and Node.js with npm (the gateway's
@@ -549,7 +551,7 @@ services_from_args() {
 }
 
 usage() {
-    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -598,6 +600,10 @@ main() {
             ;;
         env)
             print_env
+            ;;
+        rabbitmqctl)
+            rmq_running || die "rabbitmq is not running: scripts/services.sh start rabbitmq"
+            rmqctl 60 "$@"
             ;;
         -h|--help|help)
             usage

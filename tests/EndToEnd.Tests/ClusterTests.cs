@@ -1,0 +1,90 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HotlineGrains.Testing;
+
+namespace HotlineGrains.EndToEnd.Tests;
+
+/// <summary>
+/// The scale-out shape: two headless silos host the grains, and gateways run as Orleans clients
+/// of that cluster (<c>Orleans:Role=Client</c>), so screens and grains scale apart. Real
+/// processes on one PostgreSQL and one RabbitMQ.
+/// </summary>
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private const string Plaza = "weibang-plaza";
+
+    private readonly string directory = Directory.CreateTempSubdirectory("hotline-cluster-").FullName;
+    private PostgresDatabase database = null!;
+
+    public async Task InitializeAsync() => database = await PostgresDatabase.CreateAsync();
+
+    public async Task DisposeAsync()
+    {
+        await database.DisposeAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_ticket_recorded_through_a_gateway_in_client_mode_reaches_a_wallboard_served_by_another_gateway()
+    {
+        await using var siloA = GatewayProcess.StartWorker(directory, Settings());
+        await using var siloB = GatewayProcess.StartWorker(directory, Settings());
+        await Eventually.Until(async () => await ActiveSilos() == 2, "two silos active in the cluster", TimeSpan.FromSeconds(90));
+
+        var client = Settings();
+        client["Orleans:Role"] = "Client";
+        await using var screens = GatewayProcess.Start(directory, client);
+        await using var desk = GatewayProcess.Start(directory, client);
+        await screens.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(90));
+        await desk.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(90));
+
+        await using var wallboard = await HubClient.ConnectAsync(HubUrl(screens), await TokenAsync(screens, "wallboard"));
+        var joined = await wallboard.InvokeAsync("Join", Plaza);
+        Assert.Equal(Plaza, Assert.Single(joined.EnumerateArray()).GetProperty("projectId").GetString());
+
+        using var http = new HttpClient { BaseAddress = desk.Address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(desk, "agent-gc-1"));
+        using var created = await http.PostAsJsonAsync($"/api/projects/{Plaza}/tickets", SampleIntake.Complaint("agent-gc-1"));
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var number = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
+
+        var (board, _) = await wallboard.NextAsync("Board",
+            b => b.GetProperty("openTickets").EnumerateArray().Any(t => t.GetProperty("number").GetString() == number), TimeSpan.FromSeconds(30));
+        Assert.Equal("agent-gc-1", board.GetProperty("openTickets").EnumerateArray().Single(t => t.GetProperty("number").GetString() == number).GetProperty("agent").GetString());
+
+        // The gateways host no grains: only the two silos are members of the cluster.
+        Assert.Equal(2, await ActiveSilos());
+    }
+
+    /// <summary>Silos the membership table lists as active (none before the first silo migrated the schema).</summary>
+    private async Task<long> ActiveSilos() =>
+        await database.ScalarAsync<bool>("select exists (select 1 from pg_tables where tablename = 'orleans_membership')")
+            ? await database.ScalarAsync<long>("select count(*) from orleans_membership where status = 3")
+            : 0;
+
+    /// <summary>Production storage, clustering and bus; demo users (every process shares the signing key) but no demo floor.</summary>
+    private Dictionary<string, string?> Settings()
+    {
+        var settings = TestSilo.Postgres(database.ConnectionString);
+        settings["Bus:Transport"] = "RabbitMq";
+        settings["Bus:RabbitMqUri"] = TestServices.RabbitMqUri;
+        settings["Demo:Enabled"] = "true";
+        settings["Demo:Floor"] = "false";
+        settings["Demo:CallSimulator"] = "false";
+        settings["Auth:SigningKey"] = "cluster-tests-shared-signing-key-0123456789";
+        // No catch-up reads during the test: only the bus can bring the desk's change to the screens.
+        settings["Floor:RefreshInterval"] = "01:00:00";
+        return settings;
+    }
+
+    private static Uri HubUrl(GatewayProcess node) => new UriBuilder(node.Address) { Scheme = "ws", Path = "/hubs/wallboard" }.Uri;
+
+    private static async Task<string> TokenAsync(GatewayProcess node, string user)
+    {
+        using var client = new HttpClient { BaseAddress = node.Address };
+        using var response = await client.PostAsJsonAsync("/demo/tokens", new { user });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+}

@@ -4,6 +4,7 @@ using HotlineGrains.Gateway.Customers;
 using HotlineGrains.Gateway.Demo;
 using HotlineGrains.Gateway.Floor;
 using HotlineGrains.Gateway.Health;
+using HotlineGrains.Gateway.Operations;
 using HotlineGrains.Gateway.Projects;
 using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Gateway.Security;
@@ -83,6 +84,7 @@ public static class GatewayExtensions
         });
         app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints().MapAuditTrail();
         app.MapHotlineFloor();
+        app.MapHotlineDashboard();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
         {
             app.MapGroup("/demo").MapDemoUsers();

@@ -1,6 +1,14 @@
-using HotlineGrains.Silo;
+using Microsoft.Extensions.Hosting;
 
-// The headless silo: hosts grains, fires reminders and relays the outbox, beside the gateways.
-var builder = Host.CreateApplicationBuilder(args);
-builder.AddHotline();
-builder.Build().Run();
+namespace HotlineGrains.Silo;
+
+/// <summary>The headless silo: hosts grains, fires reminders and relays the outbox, beside the gateways.</summary>
+internal static class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddHotline();
+        builder.Build().Run();
+    }
+}

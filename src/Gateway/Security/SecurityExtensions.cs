@@ -67,6 +67,11 @@ public static class SecurityExtensions
                         {
                             context.Token = token;
                         }
+                        else if (!context.Request.Headers.Authorization.Any() && Operations.DashboardEndpoints.TokenOf(context.Request) is { } dashboard)
+                        {
+                            // The dashboard's page and its own requests come from a browser, without a header.
+                            context.Token = dashboard;
+                        }
 
                         return Task.CompletedTask;
                     },

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Orleans;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 using Orleans.Reminders;
 using Orleans.Runtime;
@@ -129,6 +130,10 @@ public static class HotlineHostingExtensions
             options.ReminderLoadingWindow = turns.LoadingWindow ?? options.ReminderLoadingWindow;
         });
         silo.Configure<GrainCollectionOptions>(options => options.CollectionAge = cluster.IdleActivationTimeout);
+        if (cluster.Dashboard)
+        {
+            silo.AddDashboard();
+        }
     }
 
     private static void ConfigureClient(IClientBuilder client, HotlineClusterOptions cluster, StorageOptions storage)
@@ -149,6 +154,11 @@ public static class HotlineHostingExtensions
         else
         {
             client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+        }
+
+        if (cluster.Dashboard)
+        {
+            client.AddDashboard();
         }
 
         // A gateway may start before any silo: keep trying, rather than fail the process.

@@ -47,6 +47,12 @@ public sealed class HotlineClusterOptions
     /// <summary>The address other silos and clients reach this silo at; by default this host's first address (127.0.0.1 with localhost clustering).</summary>
     public string? AdvertisedAddress { get; set; }
 
+    /// <summary>
+    /// Serve the Orleans dashboard (grains, calls, silos, reminders): its parts run in every silo and
+    /// client, and a gateway shows it at <c>/dashboard</c> to admins.
+    /// </summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>A grain unused this long is deactivated, so memory stays bounded.</summary>
     public TimeSpan IdleActivationTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -39,12 +39,12 @@ public sealed class ClusterTests : IAsyncLifetime
         await screens.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(90));
         await desk.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(90));
 
-        await using var wallboard = await HubClient.ConnectAsync(HubUrl(screens), await TokenAsync(screens, "wallboard"));
+        await using var wallboard = await HubClient.ConnectAsync(screens.HubUrl, await screens.DemoTokenAsync("wallboard"));
         var joined = await wallboard.InvokeAsync("Join", Plaza);
         Assert.Equal(Plaza, Assert.Single(joined.EnumerateArray()).GetProperty("projectId").GetString());
 
         using var http = new HttpClient { BaseAddress = desk.Address };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(desk, "agent-gc-1"));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await desk.DemoTokenAsync("agent-gc-1"));
         using var created = await http.PostAsJsonAsync($"/api/projects/{Plaza}/tickets", SampleIntake.Complaint("agent-gc-1"));
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var number = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
@@ -76,15 +76,5 @@ public sealed class ClusterTests : IAsyncLifetime
         // No catch-up reads during the test: only the bus can bring the desk's change to the screens.
         settings["Floor:RefreshInterval"] = "01:00:00";
         return settings;
-    }
-
-    private static Uri HubUrl(GatewayProcess node) => new UriBuilder(node.Address) { Scheme = "ws", Path = "/hubs/wallboard" }.Uri;
-
-    private static async Task<string> TokenAsync(GatewayProcess node, string user)
-    {
-        using var client = new HttpClient { BaseAddress = node.Address };
-        using var response = await client.PostAsJsonAsync("/demo/tokens", new { user });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 }

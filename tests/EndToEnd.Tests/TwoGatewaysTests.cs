@@ -35,12 +35,12 @@ public sealed class TwoGatewaysTests : IAsyncLifetime
         await nodeA.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(60));
         await nodeB.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(60));
 
-        await using var wallboard = await HubClient.ConnectAsync(HubUrl(nodeA), await TokenAsync(nodeA, "wallboard"));
+        await using var wallboard = await HubClient.ConnectAsync(nodeA.HubUrl, await nodeA.DemoTokenAsync("wallboard"));
         var joined = await wallboard.InvokeAsync("Join", Plaza);
         Assert.Equal(Plaza, Assert.Single(joined.EnumerateArray()).GetProperty("projectId").GetString());
 
         using var client = new HttpClient { BaseAddress = nodeB.Address };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(nodeB, "agent-gc-1"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await nodeB.DemoTokenAsync("agent-gc-1"));
         using var created = await client.PostAsJsonAsync($"/api/projects/{Plaza}/tickets", SampleIntake.Complaint("agent-gc-1"));
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var number = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString();
@@ -55,7 +55,7 @@ public sealed class TwoGatewaysTests : IAsyncLifetime
         {
             await using var nodeC = GatewayProcess.Start(directoryC, Settings());
             await nodeC.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(60));
-            await using var late = await HubClient.ConnectAsync(HubUrl(nodeC), await TokenAsync(nodeC, "supervisor-gc"));
+            await using var late = await HubClient.ConnectAsync(nodeC.HubUrl, await nodeC.DemoTokenAsync("supervisor-gc"));
             var boards = await late.InvokeAsync("Join", Plaza);
             Assert.Contains(number, boards[0].GetProperty("openTickets").EnumerateArray().Select(t => t.GetProperty("number").GetString()));
         }
@@ -78,14 +78,4 @@ public sealed class TwoGatewaysTests : IAsyncLifetime
         // No catch-up reads during the test: only the bus can bring node B's change to node A.
         ["Floor:RefreshInterval"] = "01:00:00",
     };
-
-    private static Uri HubUrl(GatewayProcess node) => new UriBuilder(node.Address) { Scheme = "ws", Path = "/hubs/wallboard" }.Uri;
-
-    private static async Task<string> TokenAsync(GatewayProcess node, string user)
-    {
-        using var client = new HttpClient { BaseAddress = node.Address };
-        using var response = await client.PostAsJsonAsync("/demo/tokens", new { user });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
 }

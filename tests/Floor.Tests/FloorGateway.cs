@@ -63,12 +63,7 @@ public sealed class FloorGateway : IAsyncDisposable
         await WaitUntilReadyAsync();
     }
 
-    public async Task<string> TokenAsync(string user)
-    {
-        using var response = await client.PostAsJsonAsync("/demo/tokens", new { user });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-    }
+    public Task<string> TokenAsync(string user) => process.DemoTokenAsync(user);
 
     /// <summary>
     /// Records a complaint (<see cref="SampleIntake"/>) and returns it with the moment its

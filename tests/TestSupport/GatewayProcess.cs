@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Json;
 using System.Net;
 using System.Net.Sockets;
 
@@ -61,6 +62,18 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         return new GatewayProcess(Process.Start(info)!, address);
+    }
+
+    /// <summary>The address of the gateway's wallboard hub, for a WebSocket client.</summary>
+    public Uri HubUrl => new UriBuilder(Address) { Scheme = "ws", Path = "/hubs/wallboard" }.Uri;
+
+    /// <summary>A demo user's token from the gateway's <c>/demo/tokens</c> (only with <c>Demo:Enabled</c>).</summary>
+    public async Task<string> DemoTokenAsync(string user)
+    {
+        using var client = new HttpClient { BaseAddress = Address };
+        using var response = await client.PostAsJsonAsync("/demo/tokens", new { user });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString()!;
     }
 
     /// <summary>Polls <paramref name="path"/> until it answers 200; returns how long that took from now.</summary>

@@ -9,13 +9,14 @@ namespace HotlineGrains.Silo;
 /// models, the audit trail) before the silo or client starts: the ADO.NET providers read their
 /// queries from the database when they start. Registered ahead of Orleans, so it runs first.
 /// </summary>
-internal sealed partial class DatabaseMigrator(IHotlineDatabase database, ILogger<DatabaseMigrator> logger) : IHostedService
+internal sealed partial class DatabaseMigrator(IHotlineDatabase database, LegacyRuntimeImport legacy, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public bool IsMigrated { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
+        await legacy.ImportAsync(cancellationToken);
         IsMigrated = true;
         LogMigrated(logger, database.Name);
     }

@@ -55,6 +55,7 @@ public static class HotlineHostingExtensions
         services.AddSingleton<IAuditTrail>(provider => new SqlAuditTrail(provider.GetRequiredService<IHotlineDatabase>()));
 
         // Hosted services start in this order: the schema, the bus, Orleans, then the relay that uses all three.
+        services.AddSingleton<LegacyRuntimeImport>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService(provider => provider.GetRequiredService<DatabaseMigrator>());
         services.AddHotlineBus(configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions(), configureBus);

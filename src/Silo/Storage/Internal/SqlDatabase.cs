@@ -72,6 +72,24 @@ internal abstract class SqlDatabase : IHotlineDatabase
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction that holds the migration lock, so that
+    /// nodes starting together do it one after another; commits if it returns.
+    /// </summary>
+    internal async Task<T> RunUnderMigrationLockAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var (transaction, release) = await BeginWriteAsync(connection, cancellationToken);
+        using (release)
+        await using (transaction)
+        {
+            await LockForMigrationAsync(connection, transaction, cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+    }
+
     /// <summary>The provider's scripts, <c>NNNN_name.sql</c>, in version order.</summary>
     internal IReadOnlyList<(int Version, string Name, string Sql)> MigrationScripts()
     {

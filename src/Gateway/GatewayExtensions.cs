@@ -10,7 +10,6 @@ using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Gateway.Security;
 using HotlineGrains.Silo;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 
 namespace HotlineGrains.Gateway;
 
@@ -18,8 +17,6 @@ public static class GatewayExtensions
 {
     /// <summary>Request bodies larger than this are refused with 413; the largest legitimate one (a project's settings) is far smaller.</summary>
     public const long MaxRequestBodyBytes = 256 * 1024;
-
-    private const string BearerScheme = "Bearer";
 
     /// <summary>Everything the gateway node runs: the co-hosted silo, the API and, in the embedded default, demo data.</summary>
     public static WebApplicationBuilder AddHotlineGateway(this WebApplicationBuilder builder)
@@ -29,23 +26,7 @@ public static class GatewayExtensions
         builder.Services.AddExceptionHandler<Problems.Handler>();
         builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
         builder.Services.Configure<RouteOptions>(routes => routes.ConstraintMap[TicketStepEndpoints.UnknownStep.Name] = typeof(TicketStepEndpoints.UnknownStep));
-        builder.Services.AddOpenApi(options => options.AddOperationTransformer(JsonBody.DescribeAsync).AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "HotlineGrains API";
-            document.Info.Description = "The 400 hotline: projects, tickets and their workflow, SLA clocks, forms and the register.";
-            // Every API call needs a bearer token: the Swagger UI's Authorize button takes one.
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = "A hotline token. With the embedded default: POST /demo/tokens {\"user\":\"supervisor-gc\"}.",
-            };
-            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddOpenApi(ApiDocument.Configure);
         builder.AddHotlineSecurity();
         builder.AddHotline(bus => bus.AddFloorConsumers());
         builder.AddHotlineFloor();
@@ -87,7 +68,7 @@ public static class GatewayExtensions
         app.MapHotlineDashboard();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
         {
-            app.MapGroup("/demo").MapDemoUsers();
+            app.MapGroup("/demo").WithTags(ApiDocument.Demo).MapDemoUsers();
         }
 
         return app;

@@ -15,23 +15,24 @@ internal static class AgentEndpoints
 
     public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects/{projectId}/agents", Floor)
+        var agents = api.MapGroup(string.Empty).WithTags(ApiDocument.Agents);
+        agents.MapGet("/projects/{projectId}/agents", Floor).WithName("ListAgents")
             .WithSummary("The agents serving a project with their presence, time in state, delegate, open tickets and break alert.")
-            .Produces<IReadOnlyList<AgentView>>().ProducesProblem(404)
+            .Produces<IReadOnlyList<AgentView>>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin, Roles.Display).InCallersProject();
-        api.MapGet("/agents/{agentId}", Get)
+        agents.MapGet("/agents/{agentId}", Get).WithName("GetAgent")
             .WithSummary("An agent with presence, time in state, delegate and open tickets.")
-            .Produces<AgentView>().ProducesProblem(404)
+            .Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin);
-        api.MapPut("/agents/{agentId}", Register)
+        agents.MapPut("/agents/{agentId}", Register).WithName("RegisterAgent")
             .WithSummary("Registers an agent or replaces the profile (work number, name, projects, departments); presence and tickets stay.")
-            .Accepts<AgentProfile>("application/json").Produces<AgentView>().ProducesValidationProblem()
+            .Accepts<AgentProfile>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Admin);
-        api.MapPut("/agents/{agentId}/presence", SetPresence)
+        agents.MapPut("/agents/{agentId}/presence", SetPresence).WithName("SetAgentPresence")
             .WithSummary("Sets the agent's presence (Offline, Available, OnCall, WrapUp, Break, Leave). Leave or Offline hands open tickets to the delegate.")
             .Accepts<PresenceRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor);
-        api.MapPut("/agents/{agentId}/delegate", SetDelegate)
+        agents.MapPut("/agents/{agentId}/delegate", SetDelegate).WithName("SetAgentDelegate")
             .WithSummary("Sets the agent's delegate (代办人), or clears it with null. An agent already away hands open tickets over at once.")
             .Accepts<DelegateRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor, Roles.Admin);

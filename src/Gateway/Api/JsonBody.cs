@@ -18,7 +18,8 @@ internal sealed record JsonBody(Type Type, bool Optional)
             return;
         }
 
-        var schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken);
+        // A named schema, like the bodies Accepts<T>() describes: a generated client gets each step's own type.
+        var schema = await ApiDocument.SchemaReferenceAsync(body.Type, context, cancellationToken);
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = !body.Optional,

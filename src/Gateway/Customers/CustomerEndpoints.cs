@@ -12,15 +12,16 @@ internal static class CustomerEndpoints
 {
     public static RouteGroupBuilder MapCustomerEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/customers/{customerId}", Get)
+        var customers = api.MapGroup(string.Empty).WithTags(ApiDocument.Customers);
+        customers.MapGet("/customers/{customerId}", Get).WithName("GetCustomer")
             .WithSummary("A customer: form of address, unit, phones, tier, tickets (newest first) and relationship callbacks.")
-            .Produces<CustomerView>().ProducesProblem(404)
+            .Produces<CustomerView>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.TicketReaders).Audited("customer", "customerId");
-        api.MapPut("/customers/{customerId}", Put)
+        customers.MapPut("/customers/{customerId}", Put).WithName("RecordCustomer")
             .WithSummary("Records a customer or replaces what is known of them. A tier change re-plans the relationship callbacks.")
             .Accepts<CustomerProfile>("application/json").Produces<CustomerView>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor, Roles.Admin).Audited("customer", "customerId");
-        api.MapGet("/projects/{projectId}/customers", Directory)
+        customers.MapGet("/projects/{projectId}/customers", Directory).WithName("ListCustomers")
             .WithSummary("A project's customers, last contact first; phone= finds the caller by their first number.")
             .Produces<IReadOnlyList<CustomerDirectoryRow>>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin).InCallersProject().Audited("customers", "projectId");

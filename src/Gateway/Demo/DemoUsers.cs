@@ -14,10 +14,10 @@ internal static class DemoUsers
 
     public static RouteGroupBuilder MapDemoUsers(this RouteGroupBuilder demo)
     {
-        demo.MapGet("/users", () => TypedResults.Ok(All))
+        demo.MapGet("/users", () => TypedResults.Ok(All)).WithName("ListDemoUsers")
             .WithSummary("Demo users (embedded default only): an agent, a supervisor and a project manager per project, department handlers, an admin, a wall display and an integration.")
             .AllowAnonymous();
-        demo.MapPost("/tokens", Token)
+        demo.MapPost("/tokens", Token).WithName("IssueDemoToken")
             .WithSummary("A bearer token for a demo user (embedded default only). Send it as 'Authorization: Bearer <token>'.")
             .Accepts<DemoTokenRequest>("application/json").Produces<DemoToken>().ProducesValidationProblem()
             .AllowAnonymous();

@@ -11,31 +11,34 @@ internal static class ProjectEndpoints
 {
     public static RouteGroupBuilder MapProjectEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/projects", List).WithSummary("The projects (managed properties) the caller belongs to.").Produces<IReadOnlyList<ProjectListItem>>();
-        api.MapGet("/projects/{projectId}", Get).WithSummary("A project's configuration.").Produces<ProjectSettings>().ProducesProblem(404)
+        var projects = api.MapGroup(string.Empty).WithTags(ApiDocument.Projects);
+        projects.MapGet("/projects", List).WithName("ListProjects").WithSummary("The projects (managed properties) the caller belongs to.").Produces<IReadOnlyList<ProjectListItem>>();
+        projects.MapGet("/projects/{projectId}", Get).WithName("GetProject").WithSummary("A project's configuration.")
+            .Produces<ProjectSettings>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.TicketReaders).InCallersProject();
-        api.MapPut("/projects/{projectId}", Put).Allow(Roles.Admin).InCallersProject()
+        projects.MapPut("/projects/{projectId}", Put).WithName("ConfigureProject").Allow(Roles.Admin).InCallersProject()
             .WithSummary("Creates or replaces a project's configuration: greeting, calendar, SLA policy, departments, categories, forbidden phrases. Open tickets recompute their clocks.")
-            .Accepts<ProjectSettings>("application/json").Produces<ProjectSettings>().ProducesValidationProblem();
-        api.MapGet("/projects/{projectId}/register.csv", RegisterCsv.Get)
+            .Accepts<ProjectSettings>("application/json").Produces<ProjectSettings>().ProducesValidationProblem().ProducesProblem(404);
+        projects.MapGet("/projects/{projectId}/register.csv", RegisterCsv.Get).WithName("ExportRegisterCsv")
             .WithSummary("The complaint register (投诉登记表) as CSV (UTF-8 with BOM, opens in Excel with Chinese intact); from/to limit the received time.")
             .Produces(200, contentType: "text/csv").ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.TicketReaders).InCallersProject().Audited("register", "projectId", "export:csv");
-        api.MapGet("/projects/{projectId}/summaries/daily", DailySummary)
+        projects.MapGet("/projects/{projectId}/summaries/daily", DailySummary).WithName("GetDailySummary")
             .WithSummary("The summary produced at the end of a service day (date=yyyy-MM-dd, project time).")
             .Produces<DailySummary>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Supervisor, Roles.ProjectManager, Roles.Admin, Roles.Display).InCallersProject();
-        api.MapPost("/projects/{projectId}/calls", Call)
+        projects.MapPost("/projects/{projectId}/calls", Call).WithName("RecordCallEvent")
             .WithSummary("A call event from the phone switch: ringing, answered, ended or abandoned, with its time.")
             .Accepts<CallEventRequest>("application/json").Produces(202).ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Integration).InCallersProject().RequireRateLimiting(SecurityExtensions.CallEventsLimit);
-        api.MapGet("/projects/{projectId}/faults", Faults).WithSummary("Line fault records (故障记录).").Produces<IReadOnlyList<FaultRecord>>().ProducesProblem(404)
+        projects.MapGet("/projects/{projectId}/faults", Faults).WithName("ListFaults").WithSummary("Line fault records (故障记录).")
+            .Produces<IReadOnlyList<FaultRecord>>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin).InCallersProject();
-        api.MapPost("/projects/{projectId}/faults", RecordFault)
+        projects.MapPost("/projects/{projectId}/faults", RecordFault).WithName("RecordFault")
             .WithSummary("Records a line fault: cause, start, and end once known.")
             .Accepts<FaultRequest>("application/json").Produces<FaultRecord>(201).ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor).InCallersProject();
-        api.MapPost("/projects/{projectId}/phrases/check", CheckPhrases)
+        projects.MapPost("/projects/{projectId}/phrases/check", CheckPhrases).WithName("CheckForbiddenPhrases")
             .WithSummary("Which of the project's forbidden phrases (忌语) a reply contains, before it is sent. Changes nothing.")
             .Accepts<PhraseCheckRequest>("application/json").Produces<PhraseCheck>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor).InCallersProject();

@@ -16,9 +16,9 @@ internal static class AuditTrailEndpoints
 
     public static RouteGroupBuilder MapAuditTrail(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", Query)
+        api.MapGet("/audit", Query).WithName("QueryAuditTrail").WithTags(ApiDocument.Audit)
             .WithSummary("The audit trail, newest first, 50 a page: filter by ticketId or customerId, user, projectId and from/to (ISO 8601 with offset).")
-            .Produces<AuditPage>().ProducesValidationProblem()
+            .Produces<AuditPage>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Admin);
         return api;
     }

@@ -15,24 +15,25 @@ internal static class TicketEndpoints
 {
     public static RouteGroupBuilder MapTicketEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/projects/{projectId}/tickets", Receive)
+        var tickets = api.MapGroup(string.Empty).WithTags(ApiDocument.Tickets);
+        tickets.MapPost("/projects/{projectId}/tickets", Receive).WithName("RecordTicket")
             .WithSummary("Records a ticket from the intake form. An Idempotency-Key header makes a retried create return the first ticket.")
             .Accepts<IntakeRequest>("application/json")
             .Produces<TicketView>(StatusCodes.Status201Created).Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.Agent, Roles.Supervisor).InCallersProject().RequireRateLimiting(SecurityExtensions.IntakeLimit)
             .Audited("ticket", "ticketId", "change:create");
-        api.MapGet("/projects/{projectId}/tickets", Register)
+        tickets.MapGet("/projects/{projectId}/tickets", Register).WithName("ListTickets")
             .WithSummary("The ticket register: filter by status, kind, severity, assignee, department and received time; 50 a page.")
             .Produces<RegisterPage>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.TicketReaders).InCallersProject().Audited("register", "projectId");
-        api.MapGet("/tickets/{ticketId}", Get)
+        tickets.MapGet("/tickets/{ticketId}", Get).WithName("GetTicket")
             .WithSummary("A ticket with its SLA clocks and allowed next steps; the ETag header is its version.")
-            .Produces<TicketView>().ProducesProblem(404)
+            .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.TicketReaders).Audited("ticket", "ticketId");
-        api.MapTicketStepEndpoints();
-        api.MapGet("/tickets/{ticketId}/handling-form", HandlingFormEndpoint.Get)
+        api.MapGroup(string.Empty).WithTags(ApiDocument.TicketSteps).MapTicketStepEndpoints();
+        tickets.MapGet("/tickets/{ticketId}/handling-form", HandlingFormEndpoint.Get).WithName("GetHandlingForm")
             .WithSummary("The handling form (投诉处理表): printable HTML, or JSON with Accept: application/json.")
-            .Produces<HandlingForm>().Produces(200, contentType: "text/html").ProducesProblem(404)
+            .Produces<HandlingForm>().Produces(200, contentType: "text/html").ProducesValidationProblem().ProducesProblem(404)
             .Allow(Roles.TicketReaders).Audited("ticket", "ticketId", "read:handling-form");
         return api;
     }

@@ -123,7 +123,7 @@ internal static class TicketStepEndpoints
             .WithSummary(summary)
             .WithDescription($"Send If-Match with the ticket's ETag (412 when someone changed it first). A step the ticket's status does not allow is 409 with the allowed steps. Who may: {string.Join(", ", TicketStepAccess.AllowedRoles[step])}.")
             .ReadsJson<TBody>(optional: typeof(TBody) == typeof(EmptyRequest))
-            .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(415)
+            .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412)
             .Allow(TicketStepAccess.AnyStepper).Audited("ticket", "ticketId", "change:" + name);
     }
 

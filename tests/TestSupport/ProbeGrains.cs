@@ -2,6 +2,7 @@ using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Turns;
 using Orleans;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace HotlineGrains.Testing;
 
@@ -60,7 +61,10 @@ public interface ICounterGrain : IGrainWithStringKey
     Task<string> Node();
 }
 
+// Orleans' default placement weighs the silos' load, so a busy test process may see every new
+// counter go to the other silo; failover tests need counters on both, which random placement gives.
 [GrainType("test-counter")]
+[RandomPlacement]
 public sealed class CounterGrain(ProbeNode node) : HotlineGrain<CounterState>, ICounterGrain
 {
     public const string ReadModel = "test-counters";

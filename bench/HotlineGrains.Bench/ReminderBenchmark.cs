@@ -1,105 +1,234 @@
 using System.Diagnostics;
-using HotlineGrains.Silo;
+using HotlineGrains.Grains.Turns;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Hosting;
+using Orleans.Runtime;
 
 namespace HotlineGrains.Bench;
 
 /// <summary>Lag of one measured set of reminders.</summary>
 internal sealed record LagSet(string Name, int Count, string DueText, int Fired, Percentiles Lag, double MinLagMs);
 
+/// <summary>Range reads of the reminder table close together in time: one silo's (or both silos') reading of their share of the ring.</summary>
+internal sealed record ReadSweep(DateTimeOffset From, DateTimeOffset Until, int Reads, long Rows)
+{
+    public double Milliseconds => (Until - From).TotalMilliseconds;
+}
+
+/// <summary>How the reminders that are not measured were registered.</summary>
+internal enum RegisterMode
+{
+    /// <summary>Through grain turns (<c>Turn.SetReminder</c>, several per turn), as the product's grains set them.</summary>
+    Turns,
+
+    /// <summary>Straight into the reminder table through Orleans' <see cref="IReminderTable"/> of a running silo, one <c>UpsertRow</c> each.</summary>
+    Table,
+}
+
 internal sealed record ReminderResult(
     string Provider,
+    int Silos,
+    RegisterMode Mode,
     int Registered,
-    int Grains,
+    int RegisterCalls,
     long RowsAfterRegistering,
     double RegisterSeconds,
+    CpuUse RegisterCpu,
     double MeasuredRegisterSeconds,
     LagSet Spread,
     LagSet? Burst,
     long Runs,
     long Unexpected,
     long RowsAtEnd,
-    CpuUse Cpu)
+    CpuUse Cpu,
+    TimeSpan RefreshPeriod,
+    TimeSpan LoadingWindow,
+    IReadOnlyList<RangeRead> Reads,
+    DateTimeOffset MeasuredFrom,
+    DateTimeOffset MeasuredUntil,
+    double PeakWorkingSetMb)
 {
     public double RegisterPerSecond => Registered / RegisterSeconds;
 
     public int FiredTotal => Spread.Fired + (Burst?.Fired ?? 0);
+
+    /// <summary>
+    /// The range reads grouped into sweeps: a silo's reminder service reads its share of the ring
+    /// in several sub-ranges at once (at start, on a ring change, on each refresh), so reads that
+    /// start within a second of the sweep before them belong to it.
+    /// </summary>
+    public IReadOnlyList<ReadSweep> Sweeps
+    {
+        get
+        {
+            var sweeps = new List<ReadSweep>();
+            foreach (var read in Reads.OrderBy(r => r.StartedAt))
+            {
+                var end = read.StartedAt.AddMilliseconds(read.Milliseconds);
+                if (sweeps.Count > 0 && read.StartedAt <= sweeps[^1].Until.AddSeconds(1))
+                {
+                    var last = sweeps[^1];
+                    sweeps[^1] = last with { Until = end > last.Until ? end : last.Until, Reads = last.Reads + 1, Rows = last.Rows + read.Rows };
+                }
+                else
+                {
+                    sweeps.Add(new ReadSweep(read.StartedAt, end, 1, read.Rows));
+                }
+            }
+
+            return sweeps;
+        }
+    }
+
+    /// <summary>Sweeps that overlapped the time the measured reminders were being set, were due and fired.</summary>
+    public IReadOnlyList<ReadSweep> SweepsDuringMeasurement =>
+        Sweeps.Where(r => r.From < MeasuredUntil && r.Until > MeasuredFrom).ToList();
+
+    /// <summary>The sweep that read the most rows.</summary>
+    public ReadSweep? LargestSweep => Sweeps.MaxBy(r => r.Rows);
 }
 
 /// <summary>
-/// Reminder firing lag under a large reminder table. All reminders are set through grain turns
-/// (many concurrent turns, several reminders each); most are due a day or two away. Two measured
-/// sets are then set: one due evenly over a window starting a few seconds later (the goal's case),
-/// and a burst due all at the same moment after it (how fast a backlog is worked off). The reminder
-/// loop runs with its default options; for each measured reminder, lag = when the grain's
-/// ReceiveReminder first ran − when it was due, both on the wall clock.
+/// Reminder firing lag under a large reminder table. First the bulk: reminders due a day or two
+/// away (through grain turns, or straight into the table). Then the measured ones, each set through
+/// a grain turn on a grain of its own shortly before it is due, as the product sets an SLA deadline
+/// or a callback: the spread set due evenly over a window starting a few seconds later (the goal's
+/// case), and a burst due all at one moment after it (how fast a backlog goes). Orleans' reminder
+/// options stay at their defaults unless given; lag = when the grain's code first ran − when the
+/// reminder was due, both on the wall clock.
 /// </summary>
 internal static class ReminderBenchmark
 {
     private const string SpreadSet = "spread";
     private const string BurstSet = "burst";
+    private const string MeasuredName = "due";
     private static readonly TimeSpan BurstGap = TimeSpan.FromSeconds(3);
 
-    public static async Task<ReminderResult> RunAsync(BenchOptions options, string provider)
+    public static async Task<ReminderResult> RunAsync(BenchOptions options, string provider, int total, int silos, RegisterMode mode)
     {
         await using var database = await ScratchDatabase.CreateAsync(provider, options.PostgresAdmin);
-        var settings = BenchSilo.Settings(database, reminders: true);
-        var host = await BenchSilo.StartAsync(settings);
+        var log = new FiringLog();
+        var tableLog = new ReminderTableLog();
+        var settings = BenchSilo.Settings(database);
+        var hosts = new List<IHost>();
         try
         {
-            var grains = host.Grains();
-            var log = host.Services.GetRequiredService<FiringLog>();
-            var total = options.Reminders;
-            var perGrain = options.RemindersPerGrain;
-            var grainCount = (total + perGrain - 1) / perGrain;
-            var spread = options.MeasuredReminders;
-            var burst = Math.Min(options.BurstReminders, grainCount - spread);
-            var measured = spread + burst;
-
-            // Reminder i belongs to grain i / perGrain under the name r{i % perGrain}; the measured
-            // ones are r0 of the first `measured` grains, everything else is due far away.
-            var random = new Random(20_240_601);
-            var now = DateTimeOffset.UtcNow;
-            var far = new List<(string Name, DateTimeOffset DueAt)>[grainCount];
-            for (var i = 0; i < total; i++)
+            for (var n = 0; n < silos; n++)
             {
-                var grain = i / perGrain;
-                var slot = i % perGrain;
-                if (slot == 0 && grain < measured)
+                hosts.Add(await BenchSilo.StartAsync(settings, $"silo-{n + 1}", services =>
                 {
-                    continue;
-                }
-
-                (far[grain] ??= []).Add(($"r{slot}", now + TimeSpan.FromHours(24) + TimeSpan.FromSeconds(random.NextDouble() * 86_400)));
+                    ObservedReminderTable.Decorate(services);
+                    if (options.ReminderRefreshSeconds is { } refresh)
+                    {
+                        services.Configure<ReminderOptions>(o => o.RefreshReminderListPeriod = TimeSpan.FromSeconds(refresh));
+                    }
+                }, log, tableLog));
             }
 
+            await WaitForClusterAsync(hosts);
+            var reminderOptions = hosts[0].Services.GetRequiredService<IOptions<ReminderOptions>>().Value;
+            var retryPeriod = hosts[0].Services.GetRequiredService<IOptions<TurnOptions>>().Value.ReminderRetryPeriod;
+
+            var spread = options.MeasuredReminders;
+            var burst = options.BurstReminders;
+            var far = Math.Max(0, total - spread - burst);
+            var perGrain = options.RemindersPerGrain;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.RegisterParallelism };
+            var random = new Random(20_240_601);
+            var now = DateTimeOffset.UtcNow;
+            DateTimeOffset FarDue() => Whole(now + TimeSpan.FromHours(24) + TimeSpan.FromSeconds(random.NextDouble() * 86_400));
+
+            var registerSample = Noise.Start();
             var started = Stopwatch.GetTimestamp();
-            await Parallel.ForEachAsync(Enumerable.Range(0, grainCount).Where(g => far[g] is not null), parallel, async (g, token) =>
-                await grains.CallAsync<ReminderBenchGrain>(Key(g), r => r.SetMany(far[g]), token));
-            var farSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var calls = 0;
+            var done = 0L;
+            var step = Math.Max(1, far / 10);
+            void Count(int reminders)
+            {
+                var before = Interlocked.Add(ref done, reminders) - reminders;
+                if ((before + reminders) / step > before / step)
+                {
+                    Progress.Say($"{provider}: {before + reminders:N0} of {far:N0} far reminders registered ({Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s)");
+                }
+            }
+
+            if (mode == RegisterMode.Turns)
+            {
+                var grains = (far + perGrain - 1) / perGrain;
+                var plans = new ReminderPlan[grains][];
+                for (var g = 0; g < grains; g++)
+                {
+                    var count = Math.Min(perGrain, far - g * perGrain);
+                    plans[g] = Enumerable.Range(0, count).Select(r => new ReminderPlan($"r{r}", FarDue())).ToArray();
+                }
+
+                calls = grains;
+                await Parallel.ForEachAsync(Enumerable.Range(0, grains), parallel, async (g, _) =>
+                {
+                    await hosts[g % silos].Grains().GetGrain<IBenchReminderGrain>(FarKey(g)).Set(plans[g]);
+                    Count(plans[g].Length);
+                });
+            }
+            else
+            {
+                var table = hosts[0].Services.GetRequiredService<IReminderTable>();
+                var entries = new ReminderEntry[far];
+                for (var i = 0; i < far; i++)
+                {
+                    entries[i] = new ReminderEntry
+                    {
+                        GrainId = GrainId.Create(BenchReminderGrain.GrainType, FarKey(i / perGrain)),
+                        ReminderName = $"r{i % perGrain}",
+                        StartAt = FarDue().UtcDateTime,
+                        Period = retryPeriod,
+                    };
+                }
+
+                calls = far;
+                await Parallel.ForEachAsync(Enumerable.Range(0, far), parallel, async (i, _) =>
+                {
+                    if (await table.UpsertRow(entries[i]) is null)
+                    {
+                        throw new InvalidOperationException($"UpsertRow refused {entries[i]}");
+                    }
+
+                    Count(1);
+                });
+            }
+
+            var registerSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var registerCpu = await Noise.StopAsync(registerSample);
+            var rows = await database.CountAsync("select count(*) from orleans_reminders");
+            Progress.Say($"{provider}: {far:N0} far reminders registered in {registerSeconds:F1} s ({mode}); {rows:N0} rows in the table");
 
             // The measured sets, counted from this moment: the spread set due evenly from lead to
-            // lead + spread, the burst all due BurstGap after that. Whole milliseconds, as SQLite stores them.
+            // lead + spread, the burst all due BurstGap after that. Each on a grain of its own, set
+            // through a turn, as the product sets a deadline shortly before it is due.
             var measuredStart = DateTimeOffset.UtcNow;
             var lead = TimeSpan.FromSeconds(options.ReminderLeadSeconds);
             var window = TimeSpan.FromSeconds(options.ReminderSpreadSeconds);
             var burstDue = Whole(measuredStart + lead + window + BurstGap);
+            var measured = spread + burst;
             var due = new DateTimeOffset[measured];
             for (var m = 0; m < measured; m++)
             {
                 due[m] = m < spread
                     ? Whole(measuredStart + lead + (spread == 1 ? TimeSpan.Zero : window * m / (spread - 1)))
                     : burstDue;
-                log.Expect(Key(m), "r0", due[m], m < spread ? SpreadSet : BurstSet);
+                log.Expect(MeasuredKey(m), MeasuredName, due[m], m < spread ? SpreadSet : BurstSet);
             }
 
             var measuredStarted = Stopwatch.GetTimestamp();
-            await Parallel.ForEachAsync(Enumerable.Range(0, measured), parallel, async (m, token) =>
-                await grains.CallAsync<ReminderBenchGrain>(Key(m), r => r.SetMany([("r0", due[m])]), token));
+            await Parallel.ForEachAsync(Enumerable.Range(0, measured), parallel, async (m, _) =>
+                await hosts[m % silos].Grains().GetGrain<IBenchReminderGrain>(MeasuredKey(m)).Set([new ReminderPlan(MeasuredName, due[m])]));
             var measuredSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
-            var registerSeconds = farSeconds + measuredSeconds;
-            var rows = await database.CountAsync("select count(*) from reminders");
+            if (DateTimeOffset.UtcNow > measuredStart + lead)
+            {
+                Progress.Say($"{provider}: setting the measured reminders took {measuredSeconds:F1} s, longer than the lead of {lead.TotalSeconds:F0} s: the first were due before they were set");
+            }
 
             var sample = Noise.Start();
             var last = burst > 0 ? burstDue : measuredStart + lead + window;
@@ -110,28 +239,68 @@ internal static class ReminderBenchmark
             }
 
             var cpu = await Noise.StopAsync(sample);
+            var measuredUntil = DateTimeOffset.UtcNow;
+            var peak = PeakWorkingSetMb();
 
-            // Let the last firings commit before counting what is left.
-            await Task.Delay(1000);
-            var rowsAtEnd = await database.CountAsync("select count(*) from reminders");
+            // Let the last firings store their turns (and cancel their reminders) before counting what is left.
+            await Task.Delay(2000);
+            var rowsAtEnd = await database.CountAsync("select count(*) from orleans_reminders");
             return new ReminderResult(
                 provider,
-                total,
-                grainCount,
+                silos,
+                mode,
+                far + measured,
+                calls,
                 rows,
                 registerSeconds,
+                registerCpu,
                 measuredSeconds,
                 Set(log, SpreadSet, spread, $"evenly from +{options.ReminderLeadSeconds:0.#} s to +{options.ReminderLeadSeconds + options.ReminderSpreadSeconds:0.#} s"),
                 burst > 0 ? Set(log, BurstSet, burst, $"all at +{(burstDue - measuredStart).TotalSeconds:0.#} s") : null,
                 log.Runs,
                 log.Unexpected,
                 rowsAtEnd,
-                cpu);
+                cpu,
+                reminderOptions.RefreshReminderListPeriod,
+                reminderOptions.ReminderLoadingWindow,
+                tableLog.Reads,
+                measuredStart,
+                measuredUntil,
+                peak);
         }
         finally
         {
-            await BenchSilo.StopAsync(host);
+            await BenchSilo.StopAllAsync(hosts);
         }
+    }
+
+    /// <summary>Waits until every silo is active in the cluster, then a little longer, so the ring (and each silo's share of the reminders) has settled.</summary>
+    private static async Task WaitForClusterAsync(IReadOnlyList<IHost> hosts)
+    {
+        if (hosts.Count < 2)
+        {
+            return;
+        }
+
+        var management = hosts[0].Grains().GetGrain<IManagementGrain>(0);
+        var watch = Stopwatch.StartNew();
+        while ((await management.GetHosts(onlyActive: true)).Count < hosts.Count)
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"The {hosts.Count} silos did not all become active within a minute.");
+            }
+
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+    }
+
+    private static double PeakWorkingSetMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1024.0 / 1024.0;
     }
 
     private static LagSet Set(FiringLog log, string name, int count, string dueText)
@@ -142,5 +311,7 @@ internal static class ReminderBenchmark
 
     private static DateTimeOffset Whole(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
-    private static string Key(int grain) => $"g{grain:D6}";
+    private static string FarKey(int grain) => $"f{grain:D6}";
+
+    private static string MeasuredKey(int grain) => $"m{grain:D5}";
 }

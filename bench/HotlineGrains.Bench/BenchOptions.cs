@@ -39,8 +39,12 @@ internal sealed class BenchOptions
     /// <summary>Silos of one cluster for the PostgreSQL reminder measurement (in this process).</summary>
     public int ReminderSilos { get; private set; } = 2;
 
-    /// <summary>How the PostgreSQL bulk is registered; SQLite's always goes through turns.</summary>
-    public RegisterMode ReminderRegister { get; private set; } = RegisterMode.Table;
+    /// <summary>
+    /// How many of the PostgreSQL bulk are registered through grain turns (the product's way); the
+    /// rest go straight into the reminder table through Orleans' IReminderTable, which is faster.
+    /// SQLite's bulk always goes through turns.
+    /// </summary>
+    public int ReminderTurns { get; private set; } = 100_000;
 
     public int RemindersPerGrain { get; private set; } = 10;
 
@@ -149,8 +153,9 @@ internal sealed class BenchOptions
           --reminders N            reminders registered in all on PostgreSQL [1000000]
           --sqlite-reminders N     reminders registered in all on SQLite [100000]
           --reminder-silos N       silos of one cluster for the PostgreSQL reminders [2]
-          --reminder-register M    how the PostgreSQL bulk is registered: table (straight into the
-                                   reminder table through Orleans' IReminderTable) or turns [table]
+          --reminder-turns N|all   of the PostgreSQL bulk, how many to register through grain turns;
+                                   the rest go straight into the reminder table through Orleans'
+                                   IReminderTable [100000]
           --reminders-per-grain N  reminders per grain (per turn when registering through turns) [10]
           --measured N             reminders due soon (spread over a window) and measured [2000]
           --burst N                reminders due all at one moment 3 s after the window [2000]
@@ -229,13 +234,7 @@ internal sealed class BenchOptions
                 case "reminders": options.Reminders = Int(name, Value(), 1); break;
                 case "sqlite-reminders": options.SqliteReminders = Int(name, Value(), 1); break;
                 case "reminder-silos": options.ReminderSilos = Int(name, Value(), 1); break;
-                case "reminder-register": options.ReminderRegister = Value().ToLowerInvariant() switch
-                {
-                    "table" => RegisterMode.Table,
-                    "turns" => RegisterMode.Turns,
-                    var other => throw new ArgumentException($"--reminder-register must be table or turns, not '{other}'."),
-                };
-                    break;
+                case "reminder-turns": options.ReminderTurns = Value() is "all" ? int.MaxValue : Int(name, Value(), 0); break;
                 case "reminder-refresh": options.ReminderRefreshSeconds = PositiveDouble(name, Value()); break;
                 case "reminders-per-grain": options.RemindersPerGrain = Int(name, Value(), 1); break;
                 case "measured": options.MeasuredReminders = Int(name, Value(), 1); break;

@@ -166,13 +166,13 @@ try
     {
         foreach (var provider in options.ReminderProviders)
         {
-            var (total, silos, mode) = provider == "Postgres"
-                ? (options.Reminders, options.ReminderSilos, options.ReminderRegister)
-                : (options.SqliteReminders, 1, RegisterMode.Turns);
-            Progress.Say($"{provider}: {total:N0} reminders over {silos} silo(s), the bulk through {(mode == RegisterMode.Turns ? "grain turns" : "IReminderTable")}, {options.MeasuredReminders:N0} + {options.BurstReminders:N0} measured");
+            var (total, silos, turns) = provider == "Postgres"
+                ? (options.Reminders, options.ReminderSilos, options.ReminderTurns)
+                : (options.SqliteReminders, 1, int.MaxValue);
+            Progress.Say($"{provider}: {total:N0} reminders over {silos} silo(s), {Math.Min(turns, total):N0} of them through grain turns, {options.MeasuredReminders:N0} + {options.BurstReminders:N0} measured");
             try
             {
-                var reminders = await ReminderBenchmark.RunAsync(options, provider, total, silos, mode);
+                var reminders = await ReminderBenchmark.RunAsync(options, provider, total, silos, turns);
                 results.Reminders.Add(reminders);
                 Progress.Say($"{provider}: registered in {reminders.RegisterSeconds:F1} s; spread set fired {reminders.Spread.Fired}/{reminders.Spread.Count}, " +
                     $"lag p50 {reminders.Spread.Lag.P50:F0} ms, p99 {reminders.Spread.Lag.P99:F0} ms, max {reminders.Spread.Lag.Max:F0} ms" +

@@ -18,22 +18,15 @@ internal sealed record ReadSweep(DateTimeOffset From, DateTimeOffset Until, int 
     public double Milliseconds => (Until - From).TotalMilliseconds;
 }
 
-/// <summary>How the reminders that are not measured were registered.</summary>
-internal enum RegisterMode
-{
-    /// <summary>Through grain turns (<c>Turn.SetReminder</c>, several per turn), as the product's grains set them.</summary>
-    Turns,
-
-    /// <summary>Straight into the reminder table through Orleans' <see cref="IReminderTable"/> of a running silo, one <c>UpsertRow</c> each.</summary>
-    Table,
-}
-
 internal sealed record ReminderResult(
     string Provider,
     int Silos,
-    RegisterMode Mode,
     int Registered,
-    int RegisterCalls,
+    int ThroughTurns,
+    int TurnCalls,
+    double TurnSeconds,
+    int ThroughTable,
+    double TableSeconds,
     long RowsAfterRegistering,
     double RegisterSeconds,
     CpuUse RegisterCpu,
@@ -51,7 +44,7 @@ internal sealed record ReminderResult(
     DateTimeOffset MeasuredUntil,
     double PeakWorkingSetMb)
 {
-    public double RegisterPerSecond => Registered / RegisterSeconds;
+    public int Bulk => ThroughTurns + ThroughTable;
 
     public int FiredTotal => Spread.Fired + (Burst?.Fired ?? 0);
 
@@ -107,7 +100,8 @@ internal static class ReminderBenchmark
     private const string MeasuredName = "due";
     private static readonly TimeSpan BurstGap = TimeSpan.FromSeconds(3);
 
-    public static async Task<ReminderResult> RunAsync(BenchOptions options, string provider, int total, int silos, RegisterMode mode)
+    /// <param name="throughTurns">How many of the bulk to register through grain turns; the rest go straight into the table through IReminderTable.</param>
+    public static async Task<ReminderResult> RunAsync(BenchOptions options, string provider, int total, int silos, int throughTurns)
     {
         await using var database = await ScratchDatabase.CreateAsync(provider, options.PostgresAdmin);
         var log = new FiringLog();
@@ -143,7 +137,6 @@ internal static class ReminderBenchmark
 
             var registerSample = Noise.Start();
             var started = Stopwatch.GetTimestamp();
-            var calls = 0;
             var done = 0L;
             var step = Math.Max(1, far / 10);
             void Count(int reminders)
@@ -155,54 +148,58 @@ internal static class ReminderBenchmark
                 }
             }
 
-            if (mode == RegisterMode.Turns)
+            // Through grain turns, as the product's grains set them: reminder k of grain g is "r{k}".
+            var turnReminders = Math.Min(far, throughTurns);
+            var grains = (turnReminders + perGrain - 1) / perGrain;
+            var plans = new ReminderPlan[grains][];
+            for (var g = 0; g < grains; g++)
             {
-                var grains = (far + perGrain - 1) / perGrain;
-                var plans = new ReminderPlan[grains][];
-                for (var g = 0; g < grains; g++)
+                var count = Math.Min(perGrain, turnReminders - g * perGrain);
+                plans[g] = Enumerable.Range(0, count).Select(r => new ReminderPlan($"r{r}", FarDue())).ToArray();
+            }
+
+            await Parallel.ForEachAsync(Enumerable.Range(0, grains), parallel, async (g, _) =>
+            {
+                await hosts[g % silos].Grains().GetGrain<IBenchReminderGrain>(FarKey(g)).Set(plans[g]);
+                Count(plans[g].Length);
+            });
+            var turnSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (turnReminders > 0)
+            {
+                Progress.Say($"{provider}: {turnReminders:N0} far reminders registered through {grains:N0} grain turns in {turnSeconds:F1} s");
+            }
+
+            // The rest straight into the table, on grains after those, through the IReminderTable Orleans' reminder service uses.
+            var tableReminders = far - turnReminders;
+            var table = hosts[0].Services.GetRequiredService<IReminderTable>();
+            var entries = new ReminderEntry[tableReminders];
+            for (var i = 0; i < tableReminders; i++)
+            {
+                entries[i] = new ReminderEntry
                 {
-                    var count = Math.Min(perGrain, far - g * perGrain);
-                    plans[g] = Enumerable.Range(0, count).Select(r => new ReminderPlan($"r{r}", FarDue())).ToArray();
+                    GrainId = GrainId.Create(BenchReminderGrain.GrainType, FarKey(grains + i / perGrain)),
+                    ReminderName = $"r{i % perGrain}",
+                    StartAt = FarDue().UtcDateTime,
+                    Period = retryPeriod,
+                };
+            }
+
+            var tableStarted = Stopwatch.GetTimestamp();
+            await Parallel.ForEachAsync(Enumerable.Range(0, tableReminders), parallel, async (i, _) =>
+            {
+                if (await table.UpsertRow(entries[i]) is null)
+                {
+                    throw new InvalidOperationException($"UpsertRow refused {entries[i]}");
                 }
 
-                calls = grains;
-                await Parallel.ForEachAsync(Enumerable.Range(0, grains), parallel, async (g, _) =>
-                {
-                    await hosts[g % silos].Grains().GetGrain<IBenchReminderGrain>(FarKey(g)).Set(plans[g]);
-                    Count(plans[g].Length);
-                });
-            }
-            else
-            {
-                var table = hosts[0].Services.GetRequiredService<IReminderTable>();
-                var entries = new ReminderEntry[far];
-                for (var i = 0; i < far; i++)
-                {
-                    entries[i] = new ReminderEntry
-                    {
-                        GrainId = GrainId.Create(BenchReminderGrain.GrainType, FarKey(i / perGrain)),
-                        ReminderName = $"r{i % perGrain}",
-                        StartAt = FarDue().UtcDateTime,
-                        Period = retryPeriod,
-                    };
-                }
-
-                calls = far;
-                await Parallel.ForEachAsync(Enumerable.Range(0, far), parallel, async (i, _) =>
-                {
-                    if (await table.UpsertRow(entries[i]) is null)
-                    {
-                        throw new InvalidOperationException($"UpsertRow refused {entries[i]}");
-                    }
-
-                    Count(1);
-                });
-            }
+                Count(1);
+            });
+            var tableSeconds = Stopwatch.GetElapsedTime(tableStarted).TotalSeconds;
 
             var registerSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var registerCpu = await Noise.StopAsync(registerSample);
             var rows = await database.CountAsync("select count(*) from orleans_reminders");
-            Progress.Say($"{provider}: {far:N0} far reminders registered in {registerSeconds:F1} s ({mode}); {rows:N0} rows in the table");
+            Progress.Say($"{provider}: {far:N0} far reminders registered in {registerSeconds:F1} s ({turnReminders:N0} through turns in {turnSeconds:F1} s, {tableReminders:N0} through IReminderTable in {tableSeconds:F1} s); {rows:N0} rows in the table");
 
             // The measured sets, counted from this moment: the spread set due evenly from lead to
             // lead + spread, the burst all due BurstGap after that. Each on a grain of its own, set
@@ -248,9 +245,12 @@ internal static class ReminderBenchmark
             return new ReminderResult(
                 provider,
                 silos,
-                mode,
                 far + measured,
-                calls,
+                turnReminders,
+                grains,
+                turnSeconds,
+                tableReminders,
+                tableSeconds,
                 rows,
                 registerSeconds,
                 registerCpu,

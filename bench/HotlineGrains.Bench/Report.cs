@@ -179,12 +179,12 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         {
             text.AppendLine("### Reminder firing lag (Orleans' reminder service, options at their defaults unless said)");
             text.AppendLine();
-            text.AppendLine("| Storage | silos | registered | the bulk registered | calls | took | per second | CPU cores (.NET / PostgreSQL / other) | rows after | RefreshReminderListPeriod | ReminderLoadingWindow | peak working set of the bench, MB |");
-            text.AppendLine("|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+            text.AppendLine("| Storage | silos | registered | of the bulk through grain turns | took | per second | through IReminderTable.UpsertRow | took | per second | CPU cores while registering (.NET / PostgreSQL / other) | rows after | RefreshReminderListPeriod | ReminderLoadingWindow | peak working set of the bench, MB |");
+            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var r in results.Reminders)
             {
                 text.AppendLine(Invariant,
-                    $"| {r.Provider} | {r.Silos} | {r.Registered:N0} | {(r.Mode == RegisterMode.Turns ? $"through grain turns, {options.RemindersPerGrain} a turn" : "through IReminderTable.UpsertRow")} | {r.RegisterCalls:N0} | {r.RegisterSeconds:F1} s | {(r.Registered - r.Spread.Count - (r.Burst?.Count ?? 0)) / r.RegisterSeconds:F0} | {Cores(r.RegisterCpu.Self)} / {Cores(r.RegisterCpu.Postgres)} / {Cores(r.RegisterCpu.Other)} | {r.RowsAfterRegistering:N0} | {Span(r.RefreshPeriod)} | {Span(r.LoadingWindow)} | {r.PeakWorkingSetMb:F0} |");
+                    $"| {r.Provider} | {r.Silos} | {r.Registered:N0} | {r.ThroughTurns:N0} in {r.TurnCalls:N0} turns | {r.TurnSeconds:F1} s | {PerSecond(r.ThroughTurns, r.TurnSeconds)} | {r.ThroughTable:N0} | {r.TableSeconds:F1} s | {PerSecond(r.ThroughTable, r.TableSeconds)} | {Cores(r.RegisterCpu.Self)} / {Cores(r.RegisterCpu.Postgres)} / {Cores(r.RegisterCpu.Other)} | {r.RowsAfterRegistering:N0} | {Span(r.RefreshPeriod)} | {Span(r.LoadingWindow)} | {r.PeakWorkingSetMb:F0} |");
             }
 
             text.AppendLine();
@@ -354,9 +354,19 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
                     $" {burst.Count:N0} due at one moment were all fired {Ms(burst.Lag.Max)} ms after it (p50 {Ms(burst.Lag.P50)} ms): about {burst.Fired / Math.Max(burst.Lag.Max / 1000, 0.001):F0} firings/s from a backlog.");
             }
 
-            var bulk = r.Registered - r.Spread.Count - (r.Burst?.Count ?? 0);
-            line += string.Create(Invariant,
-                $" The other {bulk:N0}, due a day or two later, were registered {(r.Mode == RegisterMode.Turns ? string.Format(Invariant, "through {0:N0} grain turns", r.RegisterCalls) : "straight into the table through Orleans' IReminderTable (UpsertRow, " + options.RegisterParallelism + " at once)")} in {r.RegisterSeconds:F0} s ({bulk / r.RegisterSeconds:F0}/s).");
+            var bulk = r.Bulk;
+            var how = new List<string>();
+            if (r.ThroughTurns > 0)
+            {
+                how.Add(string.Format(Invariant, "{0:N0} through {1:N0} grain turns ({2} a turn, {3} turns at once) in {4:F0} s ({5}/s)", r.ThroughTurns, r.TurnCalls, options.RemindersPerGrain, options.RegisterParallelism, r.TurnSeconds, PerSecond(r.ThroughTurns, r.TurnSeconds)));
+            }
+
+            if (r.ThroughTable > 0)
+            {
+                how.Add(string.Format(Invariant, "{0:N0} straight into the table through Orleans' IReminderTable (UpsertRow, {1} at once, the same statement the reminder service runs) in {2:F0} s ({3}/s)", r.ThroughTable, options.RegisterParallelism, r.TableSeconds, PerSecond(r.ThroughTable, r.TableSeconds)));
+            }
+
+            line += string.Create(Invariant, $" The other {bulk:N0}, due a day or two later, were registered first: {string.Join(", then ", how)}.");
             line += string.Create(Invariant,
                 $" Orleans keeps only reminders due within its loading window ({Span(r.LoadingWindow)}) in memory and reads its whole share of the table every {Span(r.RefreshPeriod)}; ");
             line += during.Count == 0
@@ -519,6 +529,9 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
 
     private static string PerOp(double cores, double perSecond) =>
         double.IsNaN(cores) || perSecond <= 0 ? "–" : (cores / perSecond * 1e6).ToString("F0", Invariant);
+
+    private static string PerSecond(int count, double seconds) =>
+        count == 0 || seconds <= 0 ? "–" : (count / seconds).ToString("F0", Invariant);
 
     private static string Cores(double cores) =>
         double.IsNaN(cores) ? "–" : cores.ToString("F2", Invariant);

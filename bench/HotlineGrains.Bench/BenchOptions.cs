@@ -67,6 +67,9 @@ internal sealed class BenchOptions
 
     public int RegisterParallelism { get; private set; } = 32;
 
+    /// <summary>Providers whose reminder part also measures a round placed around a refresh of a silo's reminder list.</summary>
+    public IReadOnlyList<string> RefreshRound { get; private set; } = ["Postgres"];
+
     public IReadOnlyList<string> ReminderProviders { get; private set; } = ["Postgres", "Sqlite"];
 
     public int OutboxEvents { get; private set; } = 20_000;
@@ -164,6 +167,9 @@ internal sealed class BenchOptions
           --reminder-drain S       wait at most S seconds after the last due time [30]
           --reminder-refresh S     Orleans' RefreshReminderListPeriod in seconds [Orleans' default, 300]
           --reminder-providers P   providers for the reminder part [Postgres,Sqlite]
+          --refresh-round P|none   providers whose reminder part also measures a spread set placed
+                                   around the next refresh of a silo's reminder list (waits for
+                                   it: up to RefreshReminderListPeriod) [Postgres]
           --register-parallelism N concurrent registrations [32]
           --outbox-events N        events relayed in the outbox part [20000]
           --startup-runs N         gateway starts timed; the first is reported apart as cold [6]
@@ -234,8 +240,15 @@ internal sealed class BenchOptions
                 case "reminders": options.Reminders = Int(name, Value(), 1); break;
                 case "sqlite-reminders": options.SqliteReminders = Int(name, Value(), 1); break;
                 case "reminder-silos": options.ReminderSilos = Int(name, Value(), 1); break;
-                case "reminder-turns": options.ReminderTurns = Value() is "all" ? int.MaxValue : Int(name, Value(), 0); break;
+                case "reminder-turns":
+                    var turns = Value();
+                    options.ReminderTurns = turns == "all" ? int.MaxValue : Int(name, turns, 0);
+                    break;
                 case "reminder-refresh": options.ReminderRefreshSeconds = PositiveDouble(name, Value()); break;
+                case "refresh-round":
+                    var round = Value();
+                    options.RefreshRound = round == "none" ? [] : ProviderList(round);
+                    break;
                 case "reminders-per-grain": options.RemindersPerGrain = Int(name, Value(), 1); break;
                 case "measured": options.MeasuredReminders = Int(name, Value(), 1); break;
                 case "burst": options.BurstReminders = Int(name, Value(), 0); break;

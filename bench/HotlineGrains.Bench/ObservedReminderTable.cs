@@ -7,7 +7,7 @@ using Orleans.Runtime;
 namespace HotlineGrains.Bench;
 
 /// <summary>One read of a range of the ring by a silo's reminder service (its start, a ring change, or the periodic refresh).</summary>
-internal sealed record RangeRead(DateTimeOffset StartedAt, double Milliseconds, int Rows);
+internal sealed record RangeRead(string Silo, DateTimeOffset StartedAt, double Milliseconds, int Rows);
 
 /// <summary>What the reminder services of this process asked of their tables; shared by every silo of the process.</summary>
 internal sealed class ReminderTableLog
@@ -25,7 +25,7 @@ internal sealed class ReminderTableLog
 /// changes and every <c>ReminderOptions.RefreshReminderListPeriod</c>, which with a million rows is
 /// the heaviest thing it does, and the bench reports when those reads fell.
 /// </summary>
-internal sealed class ObservedReminderTable(IReminderTable inner, ReminderTableLog log) : IReminderTable
+internal sealed class ObservedReminderTable(IReminderTable inner, ReminderTableLog log, string silo) : IReminderTable
 {
     /// <summary>Wraps the <see cref="IReminderTable"/> registered last in <paramref name="services"/>.</summary>
     public static void Decorate(IServiceCollection services)
@@ -33,7 +33,10 @@ internal sealed class ObservedReminderTable(IReminderTable inner, ReminderTableL
         var registered = services.LastOrDefault(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService)
             ?? throw new InvalidOperationException("No IReminderTable is registered to observe.");
         services.Remove(registered);
-        services.AddSingleton<IReminderTable>(provider => new ObservedReminderTable(Create(provider, registered), provider.GetRequiredService<ReminderTableLog>()));
+        services.AddSingleton<IReminderTable>(provider => new ObservedReminderTable(
+            Create(provider, registered),
+            provider.GetRequiredService<ReminderTableLog>(),
+            provider.GetRequiredService<HotlineGrains.Testing.ProbeNode>().Name));
     }
 
     private static IReminderTable Create(IServiceProvider provider, ServiceDescriptor descriptor) =>
@@ -74,7 +77,7 @@ internal sealed class ObservedReminderTable(IReminderTable inner, ReminderTableL
         var startedAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
         var data = await read();
-        log.Read(new RangeRead(startedAt, Stopwatch.GetElapsedTime(started).TotalMilliseconds, data.Reminders.Count));
+        log.Read(new RangeRead(silo, startedAt, Stopwatch.GetElapsedTime(started).TotalMilliseconds, data.Reminders.Count));
         return data;
     }
 }

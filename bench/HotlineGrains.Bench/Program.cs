@@ -174,10 +174,9 @@ try
             {
                 var reminders = await ReminderBenchmark.RunAsync(options, provider, total, silos, turns);
                 results.Reminders.Add(reminders);
-                Progress.Say($"{provider}: registered in {reminders.RegisterSeconds:F1} s; spread set fired {reminders.Spread.Fired}/{reminders.Spread.Count}, " +
-                    $"lag p50 {reminders.Spread.Lag.P50:F0} ms, p99 {reminders.Spread.Lag.P99:F0} ms, max {reminders.Spread.Lag.Max:F0} ms" +
-                    (reminders.Burst is { } b ? $"; burst fired {b.Fired}/{b.Count}, lag p50 {b.Lag.P50:F0} ms, p99 {b.Lag.P99:F0} ms, max {b.Lag.Max:F0} ms" : string.Empty) +
-                    $"; range reads {reminders.Reads.Count} in {reminders.Sweeps.Count} sweeps ({reminders.SweepsDuringMeasurement.Count} during the measurement); CPU other {reminders.Cpu.Other:F2}");
+                Progress.Say($"{provider}: registered in {reminders.RegisterSeconds:F1} s; " + string.Join("; ", reminders.Rounds.SelectMany(r => new[] { r.Spread, r.Burst }).OfType<LagSet>().Select(s =>
+                    $"{s.Name} fired {s.Fired}/{s.Count}, lag p50 {s.Lag.P50:F0} ms, p99 {s.Lag.P99:F0} ms, max {s.Lag.Max:F0} ms")) +
+                    $"; range reads {reminders.Reads.Count} in {reminders.Sweeps.Count} sweeps");
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {

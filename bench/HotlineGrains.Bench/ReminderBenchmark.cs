@@ -12,10 +12,27 @@ namespace HotlineGrains.Bench;
 /// <summary>Lag of one measured set of reminders.</summary>
 internal sealed record LagSet(string Name, int Count, string DueText, int Fired, Percentiles Lag, double MinLagMs);
 
-/// <summary>Range reads of the reminder table close together in time: one silo's (or both silos') reading of their share of the ring.</summary>
-internal sealed record ReadSweep(DateTimeOffset From, DateTimeOffset Until, int Reads, long Rows)
+/// <summary>Range reads of one silo's reminder table close together in time: its reading of its share of the ring (at start, on a ring change, on a refresh).</summary>
+internal sealed record ReadSweep(string Silo, DateTimeOffset From, DateTimeOffset Until, int Reads, long Rows)
 {
     public double Milliseconds => (Until - From).TotalMilliseconds;
+}
+
+/// <summary>One round of measured reminders: set through grain turns, then due and fired.</summary>
+/// <param name="PredictedSweep">When the round was placed around a refresh predicted for then; null for a round taken as it came.</param>
+internal sealed record ReminderRound(
+    string Name,
+    DateTimeOffset From,
+    DateTimeOffset Until,
+    double RegisterSeconds,
+    LagSet Spread,
+    LagSet? Burst,
+    CpuUse Cpu,
+    DateTimeOffset? PredictedSweep)
+{
+    public int Fired => Spread.Fired + (Burst?.Fired ?? 0);
+
+    public int Count => Spread.Count + (Burst?.Count ?? 0);
 }
 
 internal sealed record ReminderResult(
@@ -30,58 +47,70 @@ internal sealed record ReminderResult(
     long RowsAfterRegistering,
     double RegisterSeconds,
     CpuUse RegisterCpu,
-    double MeasuredRegisterSeconds,
-    LagSet Spread,
-    LagSet? Burst,
+    IReadOnlyList<ReminderRound> Rounds,
     long Runs,
     long Unexpected,
     long RowsAtEnd,
-    CpuUse Cpu,
     TimeSpan RefreshPeriod,
     TimeSpan LoadingWindow,
     IReadOnlyList<RangeRead> Reads,
-    DateTimeOffset MeasuredFrom,
-    DateTimeOffset MeasuredUntil,
     double PeakWorkingSetMb)
 {
     public int Bulk => ThroughTurns + ThroughTable;
 
-    public int FiredTotal => Spread.Fired + (Burst?.Fired ?? 0);
+    public int FiredTotal => Rounds.Sum(r => r.Fired);
+
+    public int MeasuredTotal => Rounds.Sum(r => r.Count);
+
+    /// <summary>The goal's round: the first, taken as it came.</summary>
+    public ReminderRound First => Rounds[0];
 
     /// <summary>
-    /// The range reads grouped into sweeps: a silo's reminder service reads its share of the ring
-    /// in several sub-ranges at once (at start, on a ring change, on each refresh), so reads that
-    /// start within a second of the sweep before them belong to it.
+    /// The range reads grouped into sweeps per silo: a silo's reminder service reads its share of
+    /// the ring in several sub-ranges at once, so its reads that start within a second of the sweep
+    /// before them belong to it.
     /// </summary>
-    public IReadOnlyList<ReadSweep> Sweeps
-    {
-        get
-        {
-            var sweeps = new List<ReadSweep>();
-            foreach (var read in Reads.OrderBy(r => r.StartedAt))
-            {
-                var end = read.StartedAt.AddMilliseconds(read.Milliseconds);
-                if (sweeps.Count > 0 && read.StartedAt <= sweeps[^1].Until.AddSeconds(1))
-                {
-                    var last = sweeps[^1];
-                    sweeps[^1] = last with { Until = end > last.Until ? end : last.Until, Reads = last.Reads + 1, Rows = last.Rows + read.Rows };
-                }
-                else
-                {
-                    sweeps.Add(new ReadSweep(read.StartedAt, end, 1, read.Rows));
-                }
-            }
+    public IReadOnlyList<ReadSweep> Sweeps => GroupSweeps(Reads);
 
-            return sweeps;
-        }
-    }
-
-    /// <summary>Sweeps that overlapped the time the measured reminders were being set, were due and fired.</summary>
-    public IReadOnlyList<ReadSweep> SweepsDuringMeasurement =>
-        Sweeps.Where(r => r.From < MeasuredUntil && r.Until > MeasuredFrom).ToList();
+    /// <summary>Sweeps that overlapped the time a round's reminders were being set, were due and fired.</summary>
+    public IReadOnlyList<ReadSweep> SweepsDuring(ReminderRound round) =>
+        Sweeps.Where(r => r.From < round.Until && r.Until > round.From).ToList();
 
     /// <summary>The sweep that read the most rows.</summary>
     public ReadSweep? LargestSweep => Sweeps.MaxBy(r => r.Rows);
+
+    public static IReadOnlyList<ReadSweep> GroupSweeps(IEnumerable<RangeRead> reads)
+    {
+        var sweeps = new List<ReadSweep>();
+        foreach (var silo in reads.GroupBy(r => r.Silo))
+        {
+            ReadSweep? current = null;
+            foreach (var read in silo.OrderBy(r => r.StartedAt))
+            {
+                var end = read.StartedAt.AddMilliseconds(read.Milliseconds);
+                if (current is not null && read.StartedAt <= current.Until.AddSeconds(1))
+                {
+                    current = current with { Until = end > current.Until ? end : current.Until, Reads = current.Reads + 1, Rows = current.Rows + read.Rows };
+                }
+                else
+                {
+                    if (current is not null)
+                    {
+                        sweeps.Add(current);
+                    }
+
+                    current = new ReadSweep(silo.Key, read.StartedAt, end, 1, read.Rows);
+                }
+            }
+
+            if (current is not null)
+            {
+                sweeps.Add(current);
+            }
+        }
+
+        return [.. sweeps.OrderBy(s => s.From)];
+    }
 }
 
 /// <summary>
@@ -95,8 +124,6 @@ internal sealed record ReminderResult(
 /// </summary>
 internal static class ReminderBenchmark
 {
-    private const string SpreadSet = "spread";
-    private const string BurstSet = "burst";
     private const string MeasuredName = "due";
     private static readonly TimeSpan BurstGap = TimeSpan.FromSeconds(3);
 
@@ -201,42 +228,98 @@ internal static class ReminderBenchmark
             var rows = await database.CountAsync("select count(*) from orleans_reminders");
             Progress.Say($"{provider}: {far:N0} far reminders registered in {registerSeconds:F1} s ({turnReminders:N0} through turns in {turnSeconds:F1} s, {tableReminders:N0} through IReminderTable in {tableSeconds:F1} s); {rows:N0} rows in the table");
 
-            // The measured sets, counted from this moment: the spread set due evenly from lead to
-            // lead + spread, the burst all due BurstGap after that. Each on a grain of its own, set
-            // through a turn, as the product sets a deadline shortly before it is due.
-            var measuredStart = DateTimeOffset.UtcNow;
             var lead = TimeSpan.FromSeconds(options.ReminderLeadSeconds);
             var window = TimeSpan.FromSeconds(options.ReminderSpreadSeconds);
-            var burstDue = Whole(measuredStart + lead + window + BurstGap);
-            var measured = spread + burst;
-            var due = new DateTimeOffset[measured];
-            for (var m = 0; m < measured; m++)
+            var measuredGrains = 0;
+
+            // One round of measured reminders, counted from when it starts being set: the spread
+            // set due evenly from lead to lead + window, the burst all due BurstGap after that. Each
+            // on a grain of its own, set through a turn, as the product sets a deadline shortly
+            // before it is due.
+            async Task<ReminderRound> RoundAsync(string name, int spreadCount, int burstCount, DateTimeOffset? predicted)
             {
-                due[m] = m < spread
-                    ? Whole(measuredStart + lead + (spread == 1 ? TimeSpan.Zero : window * m / (spread - 1)))
-                    : burstDue;
-                log.Expect(MeasuredKey(m), MeasuredName, due[m], m < spread ? SpreadSet : BurstSet);
+                var spreadSet = name + ": spread";
+                var burstSet = name + ": burst";
+                var measuredStart = DateTimeOffset.UtcNow;
+                var burstDue = Whole(measuredStart + lead + window + BurstGap);
+                var count = spreadCount + burstCount;
+                var first = measuredGrains;
+                measuredGrains += count;
+                var due = new DateTimeOffset[count];
+                for (var m = 0; m < count; m++)
+                {
+                    due[m] = m < spreadCount
+                        ? Whole(measuredStart + lead + (spreadCount == 1 ? TimeSpan.Zero : window * m / (spreadCount - 1)))
+                        : burstDue;
+                    log.Expect(MeasuredKey(first + m), MeasuredName, due[m], m < spreadCount ? spreadSet : burstSet);
+                }
+
+                var measuredStarted = Stopwatch.GetTimestamp();
+                await Parallel.ForEachAsync(Enumerable.Range(0, count), parallel, async (m, _) =>
+                    await hosts[m % silos].Grains().GetGrain<IBenchReminderGrain>(MeasuredKey(first + m)).Set([new ReminderPlan(MeasuredName, due[m])]));
+                var measuredSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
+                if (DateTimeOffset.UtcNow > measuredStart + lead)
+                {
+                    Progress.Say($"{provider}: setting the measured reminders took {measuredSeconds:F1} s, longer than the lead of {lead.TotalSeconds:F0} s: the first were due before they were set");
+                }
+
+                var sample = Noise.Start();
+                var last = burstCount > 0 ? burstDue : measuredStart + lead + window;
+                var deadline = last + TimeSpan.FromSeconds(options.ReminderDrainSeconds);
+                var expected = log.Fired + count;
+                while (log.Fired < expected && DateTimeOffset.UtcNow < deadline)
+                {
+                    await Task.Delay(100);
+                }
+
+                var cpu = await Noise.StopAsync(sample);
+                return new ReminderRound(
+                    name,
+                    measuredStart,
+                    DateTimeOffset.UtcNow,
+                    measuredSeconds,
+                    Set(log, spreadSet, spreadCount, $"evenly from +{lead.TotalSeconds:0.#} s to +{(lead + window).TotalSeconds:0.#} s"),
+                    burstCount > 0 ? Set(log, burstSet, burstCount, $"all at +{(burstDue - measuredStart).TotalSeconds:0.#} s") : null,
+                    cpu,
+                    predicted);
             }
 
-            var measuredStarted = Stopwatch.GetTimestamp();
-            await Parallel.ForEachAsync(Enumerable.Range(0, measured), parallel, async (m, _) =>
-                await hosts[m % silos].Grains().GetGrain<IBenchReminderGrain>(MeasuredKey(m)).Set([new ReminderPlan(MeasuredName, due[m])]));
-            var measuredSeconds = Stopwatch.GetElapsedTime(measuredStarted).TotalSeconds;
-            if (DateTimeOffset.UtcNow > measuredStart + lead)
+            var rounds = new List<ReminderRound> { await RoundAsync("as it came", spread, burst, null) };
+            Progress.Say($"{provider}: round 1: spread {rounds[0].Spread.Fired}/{rounds[0].Spread.Count}, p99 {rounds[0].Spread.Lag.P99:F0} ms");
+
+            if (options.RefreshRound.Contains(provider))
             {
-                Progress.Say($"{provider}: setting the measured reminders took {measuredSeconds:F1} s, longer than the lead of {lead.TotalSeconds:F0} s: the first were due before they were set");
+                // A second spread set placed so that a silo's next refresh of its reminder list (the
+                // read of its whole share of the table every RefreshReminderListPeriod) falls a third
+                // of the way into the window: the worst moment the defaults allow, measured on purpose.
+                var period = reminderOptions.RefreshReminderListPeriod;
+                var from = DateTimeOffset.UtcNow;
+                var offset = lead + window / 3;
+                var predicted = ReminderResult.GroupSweeps(tableLog.Reads)
+                    .GroupBy(s => s.Silo)
+                    .Select(g => g.Max(s => s.From) + period)
+                    .Select(next =>
+                    {
+                        while (next - offset < from + TimeSpan.FromSeconds(2))
+                        {
+                            next += period;
+                        }
+
+                        return next;
+                    })
+                    .DefaultIfEmpty(from + offset)
+                    .Min();
+                var wait = predicted - offset - DateTimeOffset.UtcNow;
+                Progress.Say($"{provider}: waiting {wait.TotalSeconds:F0} s to place a round around the next refresh of a silo's reminder list, predicted at {predicted:HH:mm:ss}");
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+
+                rounds.Add(await RoundAsync("around a refresh", spread, 0, predicted));
+                Progress.Say($"{provider}: round 2: spread {rounds[1].Spread.Fired}/{rounds[1].Spread.Count}, p99 {rounds[1].Spread.Lag.P99:F0} ms");
             }
 
-            var sample = Noise.Start();
-            var last = burst > 0 ? burstDue : measuredStart + lead + window;
-            var deadline = last + TimeSpan.FromSeconds(options.ReminderDrainSeconds);
-            while (log.Fired < measured && DateTimeOffset.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-
-            var cpu = await Noise.StopAsync(sample);
-            var measuredUntil = DateTimeOffset.UtcNow;
             var peak = PeakWorkingSetMb();
 
             // Let the last firings store their turns (and cancel their reminders) before counting what is left.
@@ -245,7 +328,7 @@ internal static class ReminderBenchmark
             return new ReminderResult(
                 provider,
                 silos,
-                far + measured,
+                far + rounds.Sum(r => r.Count),
                 turnReminders,
                 grains,
                 turnSeconds,
@@ -254,18 +337,13 @@ internal static class ReminderBenchmark
                 rows,
                 registerSeconds,
                 registerCpu,
-                measuredSeconds,
-                Set(log, SpreadSet, spread, $"evenly from +{options.ReminderLeadSeconds:0.#} s to +{options.ReminderLeadSeconds + options.ReminderSpreadSeconds:0.#} s"),
-                burst > 0 ? Set(log, BurstSet, burst, $"all at +{(burstDue - measuredStart).TotalSeconds:0.#} s") : null,
+                rounds,
                 log.Runs,
                 log.Unexpected,
                 rowsAtEnd,
-                cpu,
                 reminderOptions.RefreshReminderListPeriod,
                 reminderOptions.ReminderLoadingWindow,
                 tableLog.Reads,
-                measuredStart,
-                measuredUntil,
                 peak);
         }
         finally

@@ -188,28 +188,30 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
             }
 
             text.AppendLine();
-            text.AppendLine("| Storage | measured set | reminders | due | fired | lag p50 ms | p95 ms | p99 ms | max ms | min ms |");
-            text.AppendLine("|---|---|--:|---|--:|--:|--:|--:|--:|--:|");
+            text.AppendLine("| Storage | round: measured set | reminders | due (from when the round started setting them) | fired | lag p50 ms | p95 ms | p99 ms | max ms | min ms | refresh sweeps overlapping the round |");
+            text.AppendLine("|---|---|--:|---|--:|--:|--:|--:|--:|--:|---|");
             foreach (var r in results.Reminders)
             {
-                foreach (var set in new[] { r.Spread, r.Burst }.OfType<LagSet>())
+                foreach (var round in r.Rounds)
                 {
-                    text.AppendLine(Invariant,
-                        $"| {r.Provider} | {set.Name} | {set.Count:N0} | {set.DueText} | {set.Fired:N0} | {Ms(set.Lag.P50)} | {Ms(set.Lag.P95)} | {Ms(set.Lag.P99)} | {Ms(set.Lag.Max)} | {Ms(set.MinLagMs)} |");
+                    var sweeps = Sweeps(r.SweepsDuring(round));
+                    foreach (var set in new[] { round.Spread, round.Burst }.OfType<LagSet>())
+                    {
+                        text.AppendLine(Invariant,
+                            $"| {r.Provider} | {set.Name} | {set.Count:N0} | {set.DueText} | {set.Fired:N0} | {Ms(set.Lag.P50)} | {Ms(set.Lag.P95)} | {Ms(set.Lag.P99)} | {Ms(set.Lag.Max)} | {Ms(set.MinLagMs)} | {sweeps} |");
+                    }
                 }
             }
 
             text.AppendLine();
             foreach (var r in results.Reminders)
             {
-                var during = r.SweepsDuringMeasurement;
                 var largest = r.LargestSweep;
                 text.AppendLine(
-                    string.Create(Invariant, $"- {r.Provider}: setting the measured reminders (one turn each) took {r.MeasuredRegisterSeconds:F1} s (the first was due {options.ReminderLeadSeconds:0.#} s after they started); grain code ran {r.Runs:N0} times for {r.FiredTotal:N0} firings; {r.Unexpected} firings of reminders not measured; {r.RowsAtEnd:N0} reminder rows left at the end ({r.Registered - r.FiredTotal:N0} expected); CPU while they fired: .NET {Cores(r.Cpu.Self)}, PostgreSQL {Cores(r.Cpu.Postgres)}, other {Cores(r.Cpu.Other)} cores. ") +
-                    string.Create(Invariant, $"The reminder services read ranges of the table {r.Reads.Count} times in {r.Sweeps.Count} sweeps (start, ring changes, refreshes)") +
+                    string.Create(Invariant, $"- {r.Provider}: setting a round's measured reminders (one turn each) took {string.Join(" and ", r.Rounds.Select(x => x.RegisterSeconds.ToString("F1", Invariant)))} s (the first was due {options.ReminderLeadSeconds:0.#} s after they started); grain code ran {r.Runs:N0} times for {r.FiredTotal:N0} firings; {r.Unexpected} firings of reminders not measured; {r.RowsAtEnd:N0} reminder rows left at the end ({r.Registered - r.FiredTotal:N0} expected); CPU while round 1 fired: .NET {Cores(r.First.Cpu.Self)}, PostgreSQL {Cores(r.First.Cpu.Postgres)}, other {Cores(r.First.Cpu.Other)} cores. ") +
+                    string.Create(Invariant, $"The silos' reminder services read ranges of the table {r.Reads.Count} times in {r.Sweeps.Count} sweeps (start, ring changes, refreshes)") +
                     (largest is null ? string.Empty : string.Format(Invariant, "; the largest sweep read {0:N0} rows in {1:N0} ms", largest.Rows, largest.Milliseconds)) +
-                    string.Format(Invariant, "; {0} sweep(s) overlapped the measured reminders' time{1}.", during.Count,
-                        during.Count == 0 ? string.Empty : " (" + string.Join(", ", during.Select(d => string.Format(Invariant, "{0:N0} rows in {1:N0} ms", d.Rows, d.Milliseconds))) + ")"));
+                    "; all sweeps: " + string.Join(", ", r.Sweeps.Select(w => string.Format(Invariant, "{0} {1:HH:mm:ss} {2:N0} rows in {3:N0} ms", w.Silo, w.From, w.Rows, w.Milliseconds))) + ".");
             }
 
             text.AppendLine();
@@ -344,11 +346,11 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         // Goal 2: reminder lag.
         foreach (var r in results.Reminders)
         {
-            var met = r.Spread.Fired == r.Spread.Count && r.Spread.Lag.P99 < LagGoalMs;
-            var during = r.SweepsDuringMeasurement;
+            var first = r.First;
+            var met = first.Spread.Fired == first.Spread.Count && first.Spread.Lag.P99 < LagGoalMs;
             var line = string.Create(Invariant,
-                $"- **Reminders on {r.Provider} (p99 lag < 1 s with {r.Registered:N0} registered{(r.Silos > 1 ? string.Format(Invariant, " over {0} silos of one cluster", r.Silos) : string.Empty)}): {(met ? "met" : "not met")}.** {r.Spread.Count:N0} reminders due evenly over {options.ReminderSpreadSeconds:0.#} s, each set through a grain turn shortly before: p50 {Ms(r.Spread.Lag.P50)} ms, p99 {Ms(r.Spread.Lag.P99)} ms, max {Ms(r.Spread.Lag.Max)} ms, {r.Spread.Fired:N0} fired.");
-            if (r.Burst is { } burst)
+                $"- **Reminders on {r.Provider} (p99 lag < 1 s with {r.Registered:N0} registered{(r.Silos > 1 ? string.Format(Invariant, " over {0} silos of one cluster", r.Silos) : string.Empty)}): {(met ? "met" : "not met")}.** {first.Spread.Count:N0} reminders due evenly over {options.ReminderSpreadSeconds:0.#} s, each set through a grain turn shortly before: p50 {Ms(first.Spread.Lag.P50)} ms, p99 {Ms(first.Spread.Lag.P99)} ms, max {Ms(first.Spread.Lag.Max)} ms, {first.Spread.Fired:N0} fired.");
+            if (first.Burst is { } burst)
             {
                 line += string.Create(Invariant,
                     $" {burst.Count:N0} due at one moment were all fired {Ms(burst.Lag.Max)} ms after it (p50 {Ms(burst.Lag.P50)} ms): about {burst.Fired / Math.Max(burst.Lag.Max / 1000, 0.001):F0} firings/s from a backlog.");
@@ -363,15 +365,23 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
 
             if (r.ThroughTable > 0)
             {
-                how.Add(string.Format(Invariant, "{0:N0} straight into the table through Orleans' IReminderTable (UpsertRow, {1} at once, the same statement the reminder service runs) in {2:F0} s ({3}/s)", r.ThroughTable, options.RegisterParallelism, r.TableSeconds, PerSecond(r.ThroughTable, r.TableSeconds)));
+                how.Add(string.Format(Invariant, "{0:N0} straight into the table through Orleans' IReminderTable (UpsertRow, {1} at once, the statement the reminder service runs for a registration) in {2:F0} s ({3}/s)", r.ThroughTable, options.RegisterParallelism, r.TableSeconds, PerSecond(r.ThroughTable, r.TableSeconds)));
             }
 
             line += string.Create(Invariant, $" The other {bulk:N0}, due a day or two later, were registered first: {string.Join(", then ", how)}.");
             line += string.Create(Invariant,
-                $" Orleans keeps only reminders due within its loading window ({Span(r.LoadingWindow)}) in memory and reads its whole share of the table every {Span(r.RefreshPeriod)}; ");
-            line += during.Count == 0
-                ? string.Create(Invariant, $"none of those reads fell into the measured time in this run (the largest sweep read {r.LargestSweep?.Rows ?? 0:N0} rows in {r.LargestSweep?.Milliseconds ?? double.NaN:N0} ms), which is why the measured reminders are set through grains shortly before they are due, the way the product sets deadlines: they go to the owning silo's memory at once and do not wait for a read.")
-                : string.Create(Invariant, $"{during.Count} sweep(s) of such reads overlapped the measured time ({string.Join(", ", during.Select(d => string.Format(Invariant, "{0:N0} rows in {1:N0} ms", d.Rows, d.Milliseconds)))}), so the figures include them.");
+                $" Orleans keeps only reminders due within its loading window ({Span(r.LoadingWindow)}) in memory, and each silo reads its whole share of the table every {Span(r.RefreshPeriod)} (the largest such sweep here: {r.LargestSweep?.Rows ?? 0:N0} rows in {r.LargestSweep?.Milliseconds ?? double.NaN:N0} ms). The measured reminders are set through grains shortly before they are due, the way the product sets deadlines, so they reach the owning silo's memory at once and wait for no read; ");
+            var duringFirst = r.SweepsDuring(first);
+            line += duringFirst.Count == 0
+                ? "no refresh sweep overlapped this round."
+                : string.Create(Invariant, $"{duringFirst.Count} sweep(s) overlapped this round ({Sweeps(duringFirst)}).");
+            if (r.Rounds.Skip(1).FirstOrDefault() is { } around)
+            {
+                var during = r.SweepsDuring(around);
+                line += string.Create(Invariant,
+                    $" A second round of {around.Spread.Count:N0} was placed so that a silo's next refresh was due a third of the way into its window{(during.Count == 0 ? " (no sweep came while it ran: the prediction missed)" : string.Format(Invariant, " ({0})", Sweeps(during)))}: p50 {Ms(around.Spread.Lag.P50)} ms, p99 {Ms(around.Spread.Lag.P99)} ms, max {Ms(around.Spread.Lag.Max)} ms, {around.Spread.Fired:N0} fired{(around.Spread.Fired == around.Spread.Count && around.Spread.Lag.P99 < LagGoalMs ? ": within the goal too" : ": NOT within the goal")}.");
+            }
+
             text.AppendLine(line);
         }
 
@@ -529,6 +539,11 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
 
     private static string PerOp(double cores, double perSecond) =>
         double.IsNaN(cores) || perSecond <= 0 ? "–" : (cores / perSecond * 1e6).ToString("F0", Invariant);
+
+    private static string Sweeps(IEnumerable<ReadSweep> sweeps) =>
+        sweeps.Any()
+            ? string.Join(", ", sweeps.Select(w => string.Format(Invariant, "{0}: {1:N0} rows in {2:N0} ms", w.Silo, w.Rows, w.Milliseconds)))
+            : "none";
 
     private static string PerSecond(int count, double seconds) =>
         count == 0 || seconds <= 0 ? "–" : (count / seconds).ToString("F0", Invariant);

@@ -89,6 +89,70 @@ internal static class Breakdown
     }
 
     /// <summary>
+    /// Orleans' ADO.NET storage provider alone: the silo's "hotline" <see cref="Orleans.Storage.IGrainStorage"/>
+    /// called straight from <paramref name="callers"/> loops, each writing its own grain's record
+    /// (the one a counter turn writes) with the ETag of its last write, without a grain call or a turn.
+    /// </summary>
+    public static async Task<RawResult> ProviderAsync(BenchOptions options, int callers)
+    {
+        await using var database = await ScratchDatabase.CreateAsync("Postgres", options.PostgresAdmin);
+        var host = await BenchSilo.StartAsync(BenchSilo.Settings(database), "provider");
+        try
+        {
+            var storage = Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions
+                .GetRequiredKeyedService<Orleans.Storage.IGrainStorage>(host.Services, HotlineStorage.ProviderName);
+            var states = Enumerable.Range(0, callers)
+                .Select(i => (Id: Orleans.Runtime.GrainId.Create("bench-counter", $"k{i:D3}"), State: new Orleans.GrainState<GrainRecord>(new GrainRecord()), Value: new long[1]))
+                .ToArray();
+
+            async Task<(long Writes, long[] Latencies)> LoadAsync(TimeSpan duration, bool record)
+            {
+                var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+                var results = await Task.WhenAll(states.Select(s => Task.Run(async () =>
+                {
+                    var latencies = new List<long>(record ? 16_384 : 0);
+                    long writes = 0;
+                    while (Stopwatch.GetTimestamp() < end)
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        s.Value[0]++;
+                        s.State.State = new GrainRecord { State = JsonSerializer.SerializeToElement(new BenchCounterState { Value = s.Value[0] }, GrainRecordJson.Options) };
+                        await storage.WriteStateAsync("bench-counter", s.Id, s.State);
+                        s.State.RecordExists = true;
+                        writes++;
+                        if (record)
+                        {
+                            latencies.Add(Stopwatch.GetTimestamp() - started);
+                        }
+                    }
+
+                    return (writes, latencies);
+                })));
+                return (results.Sum(r => r.writes), results.SelectMany(r => r.latencies).ToArray());
+            }
+
+            if (options.WarmupSeconds > 0)
+            {
+                await LoadAsync(TimeSpan.FromSeconds(options.WarmupSeconds), record: false);
+            }
+
+            var sample = Noise.Start();
+            var watch = Stopwatch.StartNew();
+            var (count, latencies) = await LoadAsync(TimeSpan.FromSeconds(options.Seconds), record: true);
+            var seconds = watch.Elapsed.TotalSeconds;
+            var cpu = await Noise.StopAsync(sample);
+            return new RawResult(callers, count, seconds, Percentiles.FromTicks(latencies), cpu, ProviderVariant);
+        }
+        finally
+        {
+            await BenchSilo.StopAsync(host);
+        }
+    }
+
+    /// <summary>The <see cref="RawResult.Variant"/> of the provider-alone measurement.</summary>
+    public const string ProviderVariant = "provider";
+
+    /// <summary>
     /// Transactions committed in the scratch database, with every pooled connection of this process
     /// to it closed first: a backend reports its counts when it exits, not at once.
     /// </summary>

@@ -130,6 +130,19 @@ try
         await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, options.GoalCallers, TurnWork.Query);
         await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, options.GoalCallers, TurnWork.Unchanged);
 
+        try
+        {
+            var provider = await Noise.MeasureAsync(() => Breakdown.ProviderAsync(options, options.GoalCallers), r => r.Cpu, "the storage provider alone");
+            results.Raw.Add(provider);
+            Progress.Say($"the storage provider alone, {options.GoalCallers} callers: {provider.PerSecond:F0} writes/s, p50 {provider.Latency.P50:F2} ms, p99 {provider.Latency.P99:F2} ms, " +
+                $"CPU cores self/pg/other {provider.Cpu.Self:F2}/{provider.Cpu.Postgres:F2}/{provider.Cpu.Other:F2}");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"the storage provider alone: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"the storage provider alone failed: {exception}");
+        }
+
         // Npgsql resets a pooled connection (DISCARD ALL) before its next use; Orleans' ADO.NET
         // provider opens and closes one per write. The same cells without that reset:
         await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, options.GoalCallers, connectionOptions: BenchOptions.NoResetOnClose);

@@ -147,6 +147,12 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
                     $"| {t.WorkText}{(t.Variant is null ? string.Empty : $", `{t.Variant}`")} | {t.TurnsPerSecond:F0} | {Ms(t.Latency.P50)} | {Ms(t.Latency.P99)} | {PerOp(t.Cpu.Self, t.TurnsPerSecond)} | {PerOp(t.Cpu.Postgres, t.TurnsPerSecond)} | {Cores(t.Cpu.Other)} |");
             }
 
+            if (results.RawAt(options.GoalCallers, Breakdown.ProviderVariant) is { } provider)
+            {
+                text.AppendLine(Invariant,
+                    $"| Orleans' ADO.NET storage provider alone (`IGrainStorage.WriteStateAsync`, no grain call, no turn) | {provider.PerSecond:F0} | {Ms(provider.Latency.P50)} | {Ms(provider.Latency.P99)} | {PerOp(provider.Cpu.Self, provider.PerSecond)} | {PerOp(provider.Cpu.Postgres, provider.PerSecond)} | {Cores(provider.Cpu.Other)} |");
+            }
+
             foreach (var raw in new[] { results.RawAt(options.GoalCallers), results.RawAt(options.GoalCallers, BenchOptions.NoResetOnClose) }.OfType<RawResult>())
             {
                 text.AppendLine(Invariant,
@@ -439,6 +445,12 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         if (results.Json is { } json)
         {
             text.Append(Invariant, $" The turn's JSON is {json.TurnMicroseconds:F1} µs of it.");
+        }
+
+        if (results.RawAt(turn.Callers, Breakdown.ProviderVariant) is { } provider)
+        {
+            text.Append(Invariant,
+                $" Orleans' ADO.NET storage provider called alone (no grain call, no turn) did {provider.PerSecond:F0} writes/s at {PerOp(provider.Cpu.Self, provider.PerSecond)} µs .NET and {PerOp(provider.Cpu.Postgres, provider.PerSecond)} µs PostgreSQL a write.");
         }
 
         if (results.RawAt(turn.Callers) is { } raw)

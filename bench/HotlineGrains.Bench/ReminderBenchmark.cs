@@ -322,9 +322,15 @@ internal static class ReminderBenchmark
 
             var peak = PeakWorkingSetMb();
 
-            // Let the last firings store their turns (and cancel their reminders) before counting what is left.
-            await Task.Delay(2000);
+            // Let the last firings store their turns and cancel their reminders (a firing's turn
+            // unregisters its spent reminder after storing) before counting what is left.
             var rowsAtEnd = await database.CountAsync("select count(*) from orleans_reminders");
+            for (var waited = 0; rowsAtEnd > far && waited < 30; waited++)
+            {
+                await Task.Delay(500);
+                rowsAtEnd = await database.CountAsync("select count(*) from orleans_reminders");
+            }
+
             return new ReminderResult(
                 provider,
                 silos,

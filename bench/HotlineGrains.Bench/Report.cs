@@ -433,7 +433,7 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
     {
         var text = new StringBuilder();
         text.Append(Invariant,
-            $"  Where the time goes at {turn.Callers} callers: a turn cost {PerOp(turn.Cpu.Self, turn.TurnsPerSecond)} µs of CPU in the .NET process (silo and callers) and {PerOp(turn.Cpu.Postgres, turn.TurnsPerSecond)} µs in PostgreSQL ({turn.Cpu.Self:F2} and {turn.Cpu.Postgres:F2} of the {machine.Processors} cores); a pgbench -N transaction {PerOp(pg.Cpu.Self, pg.Tps)} µs in pgbench and {PerOp(pg.Cpu.Postgres, pg.Tps)} µs in PostgreSQL.");
+            $"  Where the time goes at {turn.Callers} callers: a turn cost {PerOp(turn.Cpu.Self, turn.TurnsPerSecond)} µs of CPU in the .NET process (silo and callers) and {PerOp(turn.Cpu.Postgres, turn.TurnsPerSecond)} µs in PostgreSQL ({turn.Cpu.Self:F2} and {turn.Cpu.Postgres:F2} of the {machine.Processors} cores), {PerOp(turn.Cpu.Self + turn.Cpu.Postgres, turn.TurnsPerSecond)} µs in all; a pgbench -N transaction {PerOp(pg.Cpu.Self, pg.Tps)} µs in pgbench and {PerOp(pg.Cpu.Postgres, pg.Tps)} µs in PostgreSQL, {PerOp(pg.Cpu.Self + pg.Cpu.Postgres, pg.Tps)} µs in all. With client and server on the same {machine.Processors} cores, throughput goes roughly as the inverse of that sum.");
         var query = results.Turn("Postgres", TurnScenario.Distinct, turn.Callers, TurnWork.Query);
         var unchanged = results.Turn("Postgres", TurnScenario.Distinct, turn.Callers, TurnWork.Unchanged);
         if (query is not null && unchanged is not null)

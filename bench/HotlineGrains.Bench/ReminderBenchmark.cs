@@ -10,7 +10,8 @@ using Orleans.Runtime;
 namespace HotlineGrains.Bench;
 
 /// <summary>Lag of one measured set of reminders.</summary>
-internal sealed record LagSet(string Name, int Count, string DueText, int Fired, Percentiles Lag, double MinLagMs);
+/// <param name="OverGoal">Reminders that fired a second or more after they were due.</param>
+internal sealed record LagSet(string Name, int Count, string DueText, int Fired, Percentiles Lag, double MinLagMs, int OverGoal);
 
 /// <summary>Range reads of one silo's reminder table close together in time: its reading of its share of the ring (at start, on a ring change, on a refresh).</summary>
 internal sealed record ReadSweep(string Silo, DateTimeOffset From, DateTimeOffset Until, int Reads, long Rows)
@@ -28,7 +29,9 @@ internal sealed record ReminderRound(
     LagSet Spread,
     LagSet? Burst,
     CpuUse Cpu,
-    DateTimeOffset? PredictedSweep)
+    DateTimeOffset? PredictedSweep,
+    double GcPauseMs,
+    int Gen2Collections)
 {
     public int Fired => Spread.Fired + (Burst?.Fired ?? 0);
 
@@ -264,6 +267,8 @@ internal static class ReminderBenchmark
                 }
 
                 var sample = Noise.Start();
+                var gcPause = GC.GetTotalPauseDuration();
+                var gen2 = GC.CollectionCount(2);
                 var last = burstCount > 0 ? burstDue : measuredStart + lead + window;
                 var deadline = last + TimeSpan.FromSeconds(options.ReminderDrainSeconds);
                 var expected = log.Fired + count;
@@ -281,7 +286,9 @@ internal static class ReminderBenchmark
                     Set(log, spreadSet, spreadCount, $"evenly from +{lead.TotalSeconds:0.#} s to +{(lead + window).TotalSeconds:0.#} s"),
                     burstCount > 0 ? Set(log, burstSet, burstCount, $"all at +{(burstDue - measuredStart).TotalSeconds:0.#} s") : null,
                     cpu,
-                    predicted);
+                    predicted,
+                    (GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds,
+                    GC.CollectionCount(2) - gen2);
             }
 
             var rounds = new List<ReminderRound> { await RoundAsync("as it came", spread, burst, null) };
@@ -390,7 +397,7 @@ internal static class ReminderBenchmark
     private static LagSet Set(FiringLog log, string name, int count, string dueText)
     {
         var lags = log.LagsMilliseconds(name);
-        return new LagSet(name, count, dueText, lags.Length, Percentiles.FromMilliseconds((double[])lags.Clone()), lags.Length == 0 ? double.NaN : lags.Min());
+        return new LagSet(name, count, dueText, lags.Length, Percentiles.FromMilliseconds((double[])lags.Clone()), lags.Length == 0 ? double.NaN : lags.Min(), lags.Count(l => l >= 1000));
     }
 
     private static DateTimeOffset Whole(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());

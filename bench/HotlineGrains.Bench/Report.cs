@@ -194,8 +194,8 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
             }
 
             text.AppendLine();
-            text.AppendLine("| Storage | round: measured set | reminders | due (from when the round started setting them) | fired | lag p50 ms | p95 ms | p99 ms | max ms | min ms | refresh sweeps overlapping the round |");
-            text.AppendLine("|---|---|--:|---|--:|--:|--:|--:|--:|--:|---|");
+            text.AppendLine("| Storage | round: measured set | reminders | due (from when the round started setting them) | fired | lag p50 ms | p95 ms | p99 ms | max ms | min ms | fired ≥ 1 s late | GC pauses in the process while it fired | range-read sweeps overlapping the round |");
+            text.AppendLine("|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|---|");
             foreach (var r in results.Reminders)
             {
                 foreach (var round in r.Rounds)
@@ -204,7 +204,7 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
                     foreach (var set in new[] { round.Spread, round.Burst }.OfType<LagSet>())
                     {
                         text.AppendLine(Invariant,
-                            $"| {r.Provider} | {set.Name} | {set.Count:N0} | {set.DueText} | {set.Fired:N0} | {Ms(set.Lag.P50)} | {Ms(set.Lag.P95)} | {Ms(set.Lag.P99)} | {Ms(set.Lag.Max)} | {Ms(set.MinLagMs)} | {sweeps} |");
+                            $"| {r.Provider} | {set.Name} | {set.Count:N0} | {set.DueText} | {set.Fired:N0} | {Ms(set.Lag.P50)} | {Ms(set.Lag.P95)} | {Ms(set.Lag.P99)} | {Ms(set.Lag.Max)} | {Ms(set.MinLagMs)} | {set.OverGoal:N0} | {round.GcPauseMs:F0} ms, {round.Gen2Collections} gen2 | {sweeps} |");
                     }
                 }
             }
@@ -300,6 +300,12 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
                 .Select(x => string.Format(Invariant, "{0:F2} at {1} ({2:F0} against {3:F0})", x.t!.TurnsPerSecond / x.p!.Tps, x.c, x.t.TurnsPerSecond, x.p.Tps))
                 .ToList();
             text.AppendLine(Invariant, $"  By caller count: {string.Join(", ", ratios)}.");
+            var best = results.Pgbench.MaxBy(p => p.Tps);
+            if (best is not null && best.Clients != goal)
+            {
+                text.AppendLine(Invariant,
+                    $"  pgbench did best at {best.Clients} clients here ({best.Tps:F0} tps; at {goal} its {goal} backends share the {machine.Processors} cores and it drops to {pg.Tps:F0}): measured against that best, the turns at {goal} callers reach {turn.TurnsPerSecond / best.Tps:F2} ×{(results.Turn("Postgres", TurnScenario.Distinct, best.Clients) is { } atBest ? string.Format(Invariant, ", and at {0} callers {1:F2} ×", best.Clients, atBest.TurnsPerSecond / best.Tps) : string.Empty)}.");
+            }
             text.AppendLine(WhereTheTimeGoes(turn, pg));
         }
         else
@@ -353,9 +359,13 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         foreach (var r in results.Reminders)
         {
             var first = r.First;
-            var met = first.Spread.Fired == first.Spread.Count && first.Spread.Lag.P99 < LagGoalMs;
+            static bool Within(ReminderRound round) => round.Spread.Fired == round.Spread.Count && round.Spread.Lag.P99 < LagGoalMs;
+            var met = Within(first);
+            var verdict = r.Rounds.Count == 1 || r.Rounds.All(Within)
+                ? (met ? "met" : "not met")
+                : (met ? "met at a random moment, not met around a refresh of the reminder list" : "not met");
             var line = string.Create(Invariant,
-                $"- **Reminders on {r.Provider} (p99 lag < 1 s with {r.Registered:N0} registered{(r.Silos > 1 ? string.Format(Invariant, " over {0} silos of one cluster", r.Silos) : string.Empty)}): {(met ? "met" : "not met")}.** {first.Spread.Count:N0} reminders due evenly over {options.ReminderSpreadSeconds:0.#} s, each set through a grain turn shortly before: p50 {Ms(first.Spread.Lag.P50)} ms, p99 {Ms(first.Spread.Lag.P99)} ms, max {Ms(first.Spread.Lag.Max)} ms, {first.Spread.Fired:N0} fired.");
+                $"- **Reminders on {r.Provider} (p99 lag < 1 s with {r.Registered:N0} registered{(r.Silos > 1 ? string.Format(Invariant, " over {0} silos of one cluster", r.Silos) : string.Empty)}): {verdict}.** {first.Spread.Count:N0} reminders due evenly over {options.ReminderSpreadSeconds:0.#} s, each set through a grain turn shortly before: p50 {Ms(first.Spread.Lag.P50)} ms, p99 {Ms(first.Spread.Lag.P99)} ms, max {Ms(first.Spread.Lag.Max)} ms, {first.Spread.Fired:N0} fired.");
             if (first.Burst is { } burst)
             {
                 line += string.Create(Invariant,
@@ -385,7 +395,12 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
             {
                 var during = r.SweepsDuring(around);
                 line += string.Create(Invariant,
-                    $" A second round of {around.Spread.Count:N0} was placed so that a silo's next refresh was due a third of the way into its window{(during.Count == 0 ? " (no sweep came while it ran: the prediction missed)" : string.Format(Invariant, " ({0})", Sweeps(during)))}: p50 {Ms(around.Spread.Lag.P50)} ms, p99 {Ms(around.Spread.Lag.P99)} ms, max {Ms(around.Spread.Lag.Max)} ms, {around.Spread.Fired:N0} fired{(around.Spread.Fired == around.Spread.Count && around.Spread.Lag.P99 < LagGoalMs ? ": within the goal too" : ": NOT within the goal")}.");
+                    $" A second round of {around.Spread.Count:N0} was placed so that a silo's next refresh was due a third of the way into its window{(during.Count == 0 ? " (no sweep came while it ran: the prediction missed)" : string.Format(Invariant, " ({0})", Sweeps(during)))}: p50 {Ms(around.Spread.Lag.P50)} ms, p99 {Ms(around.Spread.Lag.P99)} ms, max {Ms(around.Spread.Lag.Max)} ms, {around.Spread.Fired:N0} fired, {around.Spread.OverGoal:N0} of them 1 s or more late{(Within(around) ? ": within the goal too" : ": NOT within the goal")}; the process spent {around.GcPauseMs:F0} ms in GC pauses ({around.Gen2Collections} gen2 collections) while they fired, against {first.GcPauseMs:F0} ms ({first.Gen2Collections}) in the first round.");
+                if (!Within(around))
+                {
+                    line += string.Create(Invariant,
+                        $" So with {r.Registered:N0} reminders and Orleans' default options each silo stalls the reminders it owns for a few seconds once every {Span(r.RefreshPeriod)} while it reads and reconciles its share of the table; the reminders due meanwhile fire late, and a 20-second window that contains such a refresh misses the goal.");
+                }
             }
 
             text.AppendLine(line);

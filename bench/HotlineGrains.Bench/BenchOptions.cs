@@ -20,6 +20,9 @@ internal sealed class BenchOptions
 
     public double WarmupSeconds { get; private set; } = 2;
 
+    /// <summary>An unmeasured pass per provider before the first cell, so .NET's tiered compilation is done; 0 for none.</summary>
+    public double JitWarmupSeconds { get; private set; } = 5;
+
     public IReadOnlyList<int> Callers { get; private set; } = [1, 16, 64];
 
     public int ContendedCallers { get; private set; } = 16;
@@ -147,6 +150,8 @@ internal sealed class BenchOptions
         Options (defaults in brackets):
           --seconds N              measured duration of each throughput cell [10]
           --warmup N               warm-up before each cell, same load, not counted [2]
+          --jit-warmup N           an unmeasured pass of N s per provider before the first cell,
+                                   so .NET's tiered compilation is done; 0 for none [5]
           --callers 1,16,64        concurrent callers, each on its own grain [1,16,64]
           --contended N            callers on ONE grain for the contended cells [16]
           --providers Sqlite,Postgres   storage providers for turns and outbox [both]
@@ -231,6 +236,7 @@ internal sealed class BenchOptions
                 case "help" or "h": options.Help = true; break;
                 case "seconds": options.Seconds = PositiveDouble(name, Value()); break;
                 case "warmup": options.WarmupSeconds = NonNegativeDouble(name, Value()); break;
+                case "jit-warmup": options.JitWarmupSeconds = NonNegativeDouble(name, Value()); break;
                 case "callers": options.Callers = IntList(name, Value()); break;
                 case "contended": options.ContendedCallers = Int(name, Value(), 0); break;
                 case "providers": options.Providers = ProviderList(Value()); break;

@@ -41,6 +41,24 @@ var results = new Results();
 PgBench? pgbench = null;
 try
 {
+    // The silos run in this process, so the first cells would pay for .NET's tiered compilation of
+    // Orleans, the turn and the providers: an unmeasured pass on each provider compiles them first.
+    if (options.JitWarmupSeconds > 0 && options.Parts.Overlaps(["turns", "raw", "effects", "breakdown"]))
+    {
+        foreach (var provider in options.UsesPostgres ? ["Sqlite", "Postgres"] : new[] { "Sqlite" })
+        {
+            try
+            {
+                var warm = await TurnBenchmark.RunAsync(options, provider, TurnScenario.Distinct, 16, TurnWork.Effects, seconds: options.JitWarmupSeconds);
+                Progress.Say($"{provider}: warm-up pass (not measured), {warm.TurnsPerSecond:F0} turns/s");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                Progress.Say($"{provider}: warm-up pass failed: {exception.Message}");
+            }
+        }
+    }
+
     if (options.Parts.Contains("turns") && options.Providers.Contains("Sqlite"))
     {
         foreach (var callers in options.Callers)

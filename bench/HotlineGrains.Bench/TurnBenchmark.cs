@@ -90,7 +90,8 @@ internal static class TurnBenchmark
         int callers,
         TurnWork work = TurnWork.Counter,
         bool relay = false,
-        string? connectionOptions = null)
+        string? connectionOptions = null,
+        double? seconds = null)
     {
         await using var database = await ScratchDatabase.CreateAsync(provider, options.PostgresAdmin);
         var silos = scenario == TurnScenario.OneGrainTwoSilos ? 2 : 1;
@@ -123,7 +124,7 @@ internal static class TurnBenchmark
                 : LoadResult.None;
             var runsBefore = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
             var sample = Noise.Start();
-            var measured = await LoadAsync(plan, work, TimeSpan.FromSeconds(options.Seconds), record: true);
+            var measured = await LoadAsync(plan, work, TimeSpan.FromSeconds(seconds ?? options.Seconds), record: true);
             var cpu = await Noise.StopAsync(sample);
             var runsAfter = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
 

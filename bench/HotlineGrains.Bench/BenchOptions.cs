@@ -8,7 +8,10 @@ internal sealed class BenchOptions
     public const string PostgresVariable = "HOTLINE_TEST_POSTGRES";
     public const string PgBinVariable = "HOTLINE_PG_BIN";
 
-    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "reminders", "outbox", "wallboard"];
+    /// <summary>The Npgsql setting the breakdown tries: keep a pooled connection's session as it is instead of sending DISCARD ALL before its next use.</summary>
+    public const string NoResetOnClose = "No Reset On Close=true";
+
+    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard"];
 
     /// <summary>The arguments as given, for the "command used" line of the report.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -17,25 +20,34 @@ internal sealed class BenchOptions
 
     public double WarmupSeconds { get; private set; } = 2;
 
+    /// <summary>An unmeasured pass per provider before the first cell, so .NET's tiered compilation is done; 0 for none.</summary>
+    public double JitWarmupSeconds { get; private set; } = 5;
+
     public IReadOnlyList<int> Callers { get; private set; } = [1, 16, 64];
 
     public int ContendedCallers { get; private set; } = 16;
 
     public IReadOnlyList<string> Providers { get; private set; } = ["Sqlite", "Postgres"];
 
-    public IReadOnlyList<string> Modes { get; private set; } = ["Optimistic", "RowLock"];
-
-    /// <summary>
-    /// Modes measured on SQLite. Only Optimistic by default: SQLite has no row locks (RowLock there
-    /// just re-reads the state in every turn) and one process per file, so the choice is PostgreSQL's.
-    /// </summary>
-    public IReadOnlyList<string> SqliteModes { get; private set; } = ["Optimistic"];
-
     public HashSet<string> Parts { get; private set; } = new(AllParts, StringComparer.OrdinalIgnoreCase);
 
     public int PgbenchScale { get; private set; } = 10;
 
-    public int Reminders { get; private set; } = 100_000;
+    /// <summary>Reminders registered in all on PostgreSQL (over <see cref="ReminderSilos"/> silos).</summary>
+    public int Reminders { get; private set; } = 1_000_000;
+
+    /// <summary>Reminders registered in all on SQLite (one silo).</summary>
+    public int SqliteReminders { get; private set; } = 100_000;
+
+    /// <summary>Silos of one cluster for the PostgreSQL reminder measurement (in this process).</summary>
+    public int ReminderSilos { get; private set; } = 2;
+
+    /// <summary>
+    /// How many of the PostgreSQL bulk are registered through grain turns (the product's way); the
+    /// rest go straight into the reminder table through Orleans' IReminderTable, which is faster.
+    /// SQLite's bulk always goes through turns.
+    /// </summary>
+    public int ReminderTurns { get; private set; } = 100_000;
 
     public int RemindersPerGrain { get; private set; } = 10;
 
@@ -53,11 +65,20 @@ internal sealed class BenchOptions
     /// <summary>How long after the last due time to wait for stragglers.</summary>
     public double ReminderDrainSeconds { get; private set; } = 30;
 
+    /// <summary>Orleans' <c>ReminderOptions.RefreshReminderListPeriod</c> in seconds; null leaves Orleans' default (5 minutes).</summary>
+    public double? ReminderRefreshSeconds { get; private set; }
+
     public int RegisterParallelism { get; private set; } = 32;
+
+    /// <summary>Providers whose reminder part also measures a round placed around a refresh of a silo's reminder list.</summary>
+    public IReadOnlyList<string> RefreshRound { get; private set; } = ["Postgres"];
 
     public IReadOnlyList<string> ReminderProviders { get; private set; } = ["Postgres", "Sqlite"];
 
     public int OutboxEvents { get; private set; } = 20_000;
+
+    /// <summary>Starts of the gateway timed by the start-up part; the first is reported apart (cold).</summary>
+    public int StartupRuns { get; private set; } = 6;
 
     /// <summary>Wallboard hub clients connected at once, each joined to the measured project.</summary>
     public int WallboardClients { get; private set; } = 500;
@@ -76,7 +97,7 @@ internal sealed class BenchOptions
     /// the shipped default (the setting left out). A value given more than once is run that many
     /// times: the tail of a latency varies from run to run more than a throughput does.
     /// </summary>
-    public IReadOnlyList<TimeSpan?> WallboardPollIntervals { get; private set; } = [null, null, null, TimeSpan.FromMilliseconds(50)];
+    public IReadOnlyList<TimeSpan?> WallboardPollIntervals { get; private set; } = [null, null, null];
 
     /// <summary>Cores other processes may use during a measurement before it is taken again.</summary>
     public double NoiseLimit { get; private set; } = 0.15;
@@ -95,54 +116,81 @@ internal sealed class BenchOptions
 
     public bool Help { get; private set; }
 
+    /// <summary>The caller count the throughput goal is read at: 64, or the most callers measured.</summary>
+    public int GoalCallers => Callers.Contains(64) ? 64 : Callers.Max();
+
     public bool UsesPostgres =>
         (Parts.Contains("turns") && Providers.Contains("Postgres"))
         || Parts.Contains("pgbench")
         || Parts.Contains("raw")
+        || Parts.Contains("effects")
+        || Parts.Contains("breakdown")
         || (Parts.Contains("reminders") && ReminderProviders.Contains("Postgres"))
         || (Parts.Contains("outbox") && Providers.Contains("Postgres"));
 
     public const string Usage = """
-        HotlineGrains.Bench: grain-runtime benchmarks on SQLite and PostgreSQL.
+        HotlineGrains.Bench: the hotline's grains on Orleans, on SQLite and PostgreSQL; the gateway's
+        wallboard and start-up.
 
           dotnet run -c Release --project bench/HotlineGrains.Bench -- [options]
+
+        Parts (--only / --skip):
+          turns      counter turns/s and latency: 1,16,64 callers on grains of their own (SQLite and
+                     PostgreSQL), 16 callers on ONE grain, and on PostgreSQL 16 on one grain from 2 silos
+          pgbench    pgbench -N at the same client counts, interleaved with the PostgreSQL turn cells
+          raw        the project's write function (WriteToStorageKey) called straight through Npgsql
+          effects    PostgreSQL turns that also raise an event and write a read-model row, relay off and on
+          breakdown  where a PostgreSQL turn's time goes: a query and a turn that writes nothing at the
+                     goal's callers, statements per turn, the JSON of a turn
+          reminders  firing lag with 1,000,000 reminders over 2 silos (PostgreSQL) and 100,000 (SQLite)
+          outbox     outbox relay throughput to the in-memory bus
+          startup    the gateway process on the embedded default, start to /readyz 200
+          wallboard  change-to-screen latency with 500 hub clients on the gateway process
 
         Options (defaults in brackets):
           --seconds N              measured duration of each throughput cell [10]
           --warmup N               warm-up before each cell, same load, not counted [2]
+          --jit-warmup N           an unmeasured pass of N s per provider before the first cell,
+                                   so .NET's tiered compilation is done; 0 for none [5]
           --callers 1,16,64        concurrent callers, each on its own grain [1,16,64]
           --contended N            callers on ONE grain for the contended cells [16]
           --providers Sqlite,Postgres   storage providers for turns and outbox [both]
-          --modes Optimistic,RowLock    Silo:Concurrency modes on PostgreSQL [both]
-          --sqlite-modes MODES     Silo:Concurrency modes on SQLite [Optimistic]
-          --only turns,pgbench,raw,reminders,outbox,wallboard   parts to run [all]
-                                   (raw: the SQL of a turn sent straight through Npgsql;
-                                   wallboard: the gateway as a process, hub clients, no database server)
+          --only PARTS             parts to run [all]
           --skip PARTS             parts not to run
           --pgbench-scale N        pgbench -i scale [10]
-          --reminders N            reminders registered in total [100000]
-          --reminders-per-grain N  reminders per grain [10]
-          --measured N             of those, due soon (spread over a window) and measured [2000]
-          --burst N                of those, due all at one moment 3 s after the window [2000]
-          --reminder-lead S        first measured reminder due S seconds after they are set [10]
+          --reminders N            reminders registered in all on PostgreSQL [1000000]
+          --sqlite-reminders N     reminders registered in all on SQLite [100000]
+          --reminder-silos N       silos of one cluster for the PostgreSQL reminders [2]
+          --reminder-turns N|all   of the PostgreSQL bulk, how many to register through grain turns;
+                                   the rest go straight into the reminder table through Orleans'
+                                   IReminderTable [100000]
+          --reminders-per-grain N  reminders per grain (per turn when registering through turns) [10]
+          --measured N             reminders due soon (spread over a window) and measured [2000]
+          --burst N                reminders due all at one moment 3 s after the window [2000]
+          --reminder-lead S        first measured reminder due S seconds after they start being set [10]
           --reminder-spread S      measured reminders due evenly over S seconds [20]
           --reminder-drain S       wait at most S seconds after the last due time [30]
-          --reminder-providers P   providers for the reminder test [Postgres,Sqlite]
-          --register-parallelism N concurrent turns registering reminders [32]
-          --outbox-events N        events relayed in the outbox test [20000]
+          --reminder-refresh S     Orleans' RefreshReminderListPeriod in seconds [Orleans' default, 300]
+          --reminder-providers P   providers for the reminder part [Postgres,Sqlite]
+          --refresh-round P|none   providers whose reminder part also measures a spread set placed
+                                   around the next refresh of a silo's reminder list (waits for
+                                   it: up to RefreshReminderListPeriod) [Postgres]
+          --register-parallelism N concurrent registrations [32]
+          --outbox-events N        events relayed in the outbox part [20000]
+          --startup-runs N         gateway starts timed; the first is reported apart as cold [6]
           --wallboard-clients N    wallboard hub clients connected at once [500]
           --wallboard-changes N    ticket intakes timed to every client's screen [100]
           --wallboard-presence-changes N   presence changes timed after them, 0 for none [100]
           --wallboard-interval MS  one change every MS milliseconds [200]
           --wallboard-poll LIST    one run per item, a fresh gateway each, with its
                                    Outbox:PollInterval in ms; "default" leaves the setting out
-                                   [default,default,default,50]
+                                   [default,default,default]
           --postgres CONNSTR       admin connection string [$HOTLINE_TEST_POSTGRES]
           --pg-bin DIR             directory holding pgbench [$HOTLINE_PG_BIN or /usr/lib/postgresql/15/bin]
-          --noise-limit C          a cell during which other processes used more than C cores
-                                   (builds, tests, other databases) is measured again [0.15]
-          --retries N              extra attempts at such a cell; the least disturbed is kept [1]
-          --quiet-wait S           wait up to S s for the machine to be quiet before each cell [30]
+          --noise-limit C          a measurement during which other processes used more than C cores
+                                   (builds, tests, other databases) is taken again [0.15]
+          --retries N              extra attempts at such a measurement; the least disturbed is kept [1]
+          --quiet-wait S           wait up to S s for the machine to be quiet before each measurement [30]
           --write-docs             (re)write docs/benchmarks.md with the results; with --only wallboard
                                    only the wallboard section is replaced, and a run without that
                                    part keeps the section already in the file
@@ -188,15 +236,25 @@ internal sealed class BenchOptions
                 case "help" or "h": options.Help = true; break;
                 case "seconds": options.Seconds = PositiveDouble(name, Value()); break;
                 case "warmup": options.WarmupSeconds = NonNegativeDouble(name, Value()); break;
+                case "jit-warmup": options.JitWarmupSeconds = NonNegativeDouble(name, Value()); break;
                 case "callers": options.Callers = IntList(name, Value()); break;
                 case "contended": options.ContendedCallers = Int(name, Value(), 0); break;
                 case "providers": options.Providers = ProviderList(Value()); break;
-                case "modes": options.Modes = ModeList(Value()); break;
-                case "sqlite-modes": options.SqliteModes = ModeList(Value()); break;
                 case "only": options.Parts = PartSet(Value()); break;
                 case "skip": options.Parts.ExceptWith(PartSet(Value())); break;
                 case "pgbench-scale": options.PgbenchScale = Int(name, Value(), 1); break;
                 case "reminders": options.Reminders = Int(name, Value(), 1); break;
+                case "sqlite-reminders": options.SqliteReminders = Int(name, Value(), 1); break;
+                case "reminder-silos": options.ReminderSilos = Int(name, Value(), 1); break;
+                case "reminder-turns":
+                    var turns = Value();
+                    options.ReminderTurns = turns == "all" ? int.MaxValue : Int(name, turns, 0);
+                    break;
+                case "reminder-refresh": options.ReminderRefreshSeconds = PositiveDouble(name, Value()); break;
+                case "refresh-round":
+                    var round = Value();
+                    options.RefreshRound = round == "none" ? [] : ProviderList(round);
+                    break;
                 case "reminders-per-grain": options.RemindersPerGrain = Int(name, Value(), 1); break;
                 case "measured": options.MeasuredReminders = Int(name, Value(), 1); break;
                 case "burst": options.BurstReminders = Int(name, Value(), 0); break;
@@ -206,6 +264,7 @@ internal sealed class BenchOptions
                 case "reminder-providers": options.ReminderProviders = ProviderList(Value()); break;
                 case "register-parallelism": options.RegisterParallelism = Int(name, Value(), 1); break;
                 case "outbox-events": options.OutboxEvents = Int(name, Value(), 1); break;
+                case "startup-runs": options.StartupRuns = Int(name, Value(), 1); break;
                 case "wallboard-clients": options.WallboardClients = Int(name, Value(), 1); break;
                 case "wallboard-changes": options.WallboardChanges = Int(name, Value(), 1); break;
                 case "wallboard-presence-changes": options.WallboardPresenceChanges = Int(name, Value(), 0); break;
@@ -222,14 +281,9 @@ internal sealed class BenchOptions
             }
         }
 
-        if (options.MeasuredReminders > options.Reminders)
+        if (options.MeasuredReminders + options.BurstReminders > Math.Min(options.Reminders, options.SqliteReminders))
         {
-            throw new ArgumentException("--measured cannot exceed --reminders.");
-        }
-
-        if (options.MeasuredReminders + options.BurstReminders > (options.Reminders + options.RemindersPerGrain - 1) / options.RemindersPerGrain)
-        {
-            throw new ArgumentException("--measured + --burst cannot exceed the number of reminder grains (--reminders / --reminders-per-grain): each measured reminder has a grain of its own.");
+            throw new ArgumentException("--measured + --burst cannot exceed --reminders or --sqlite-reminders: the measured reminders are part of the total.");
         }
 
         return options;
@@ -264,14 +318,6 @@ internal sealed class BenchOptions
             "sqlite" => "Sqlite",
             "postgres" or "postgresql" or "pg" => "Postgres",
             _ => throw new ArgumentException($"Unknown provider '{p}' (Sqlite, Postgres)."),
-        }).Distinct().ToArray();
-
-    private static string[] ModeList(string value) =>
-        Split(value).Select(m => m.ToLowerInvariant() switch
-        {
-            "optimistic" => "Optimistic",
-            "rowlock" => "RowLock",
-            _ => throw new ArgumentException($"Unknown mode '{m}' (Optimistic, RowLock)."),
         }).Distinct().ToArray();
 
     private static HashSet<string> PartSet(string value)

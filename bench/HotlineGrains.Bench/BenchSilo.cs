@@ -1,13 +1,17 @@
-using Orleans;
 using System.Globalization;
 using HotlineGrains.Silo;
+using HotlineGrains.Silo.Outbox;
+using HotlineGrains.Testing;
 using MassTransit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Npgsql;
+using Orleans;
 
 namespace HotlineGrains.Bench;
 
@@ -35,6 +39,22 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     public string Provider { get; }
 
     public string ConnectionString { get; }
+
+    /// <summary>The admin connection the PostgreSQL database was made with, or null on SQLite.</summary>
+    public string? AdminConnectionString => adminConnectionString;
+
+    /// <summary>The PostgreSQL database's name, or null on SQLite.</summary>
+    public string? PostgresName => postgresName;
+
+    /// <summary>The SQLite file, or null on PostgreSQL.</summary>
+    public string? SqliteFile => sqliteFile;
+
+    /// <summary>Brings the schema up to date, as a silo does when it starts (for measurements that use the database without a silo).</summary>
+    public async Task MigrateAsync()
+    {
+        await using var database = HotlineHostingExtensions.CreateDatabase(new StorageOptions { Provider = Provider, ConnectionString = ConnectionString });
+        await database.MigrateAsync(CancellationToken.None);
+    }
 
     public static async Task<ScratchDatabase> CreateAsync(string provider, string? postgresAdmin)
     {
@@ -118,39 +138,64 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     }
 }
 
-/// <summary>Starts a silo host (the real runtime, as AddSilo wires it) with the benchmark grains.</summary>
+/// <summary>
+/// Starts a silo host: the service as the gateway and the headless silo run it
+/// (<c>builder.AddHotline()</c>: Orleans, the storage provider "hotline", reminders, clustering,
+/// migrations, outbox relay, in-memory bus), with the bench grains beside the hotline's.
+/// </summary>
 internal static class BenchSilo
 {
-    public static Dictionary<string, string?> Settings(
-        ScratchDatabase database,
-        string concurrency = "Optimistic",
-        bool reminders = false,
-        bool outbox = false) => new()
+    /// <summary>
+    /// The settings of a bench silo on <paramref name="database"/>. On PostgreSQL the silos of one
+    /// database form one cluster (ADO.NET membership) on loopback, as <c>TestSilo.Postgres</c> sets it,
+    /// with Orleans' default failure detection.
+    /// </summary>
+    public static Dictionary<string, string?> Settings(ScratchDatabase database, bool relay = false)
     {
-        ["Storage:Provider"] = database.Provider,
-        ["Storage:ConnectionString"] = database.ConnectionString,
-        ["Silo:Concurrency"] = concurrency,
-        ["Reminders:Enabled"] = reminders ? "true" : "false",
-        ["Outbox:Enabled"] = outbox ? "true" : "false",
-        ["Bus:Transport"] = "InMemory",
-    };
+        var settings = database.Provider == StorageOptions.Postgres
+            ? TestSilo.Postgres(database.ConnectionString)
+            : TestSilo.Sqlite(database.SqliteFile!);
 
-    public static async Task<IHost> StartAsync(IDictionary<string, string?> settings, Action<IServiceCollection>? configureServices = null)
+        // Orleans' own failure detection, as in production: the tests' fast one (a silo declared
+        // dead after two missed one-second probes) suits tests that kill silos, not a bench whose
+        // silos stall for seconds while reading a million reminders.
+        foreach (var fast in settings.Keys.Where(k => k.StartsWith("Orleans:Membership:", StringComparison.Ordinal)).ToList())
+        {
+            settings.Remove(fast);
+        }
+
+        settings["Outbox:Enabled"] = relay ? "true" : "false";
+        settings["Bus:Transport"] = "InMemory";
+        return settings;
+    }
+
+    /// <summary>
+    /// Starts one silo. <paramref name="shared"/> are singletons that every silo of the process
+    /// shares (the firing log, the event counter), so two silos in one process report to one place.
+    /// </summary>
+    /// <param name="configure">Runs after the service is wired (to replace or decorate what it registered).</param>
+    public static async Task<IHost> StartAsync(IDictionary<string, string?> settings, string node = "bench", Action<IServiceCollection>? configure = null, params object[] shared)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddInMemoryCollection(TestSilo.WithOwnPorts(settings));
         builder.Logging
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddFilter(level => level >= LogLevel.Warning);
+            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Warning)
+            // Its start-up notes (server GC recommended) would repeat for every silo of the run.
+            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+        builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton(new OutboxTypeAssembly(typeof(BenchEvent).Assembly));
         builder.Services.AddSingleton<TurnCounter>();
-        builder.Services.AddSingleton<FiringLog>();
-        builder.Services.AddSingleton<EventCounter>();
-        builder.Services.AddSilo(builder.Configuration, bus => bus.AddConsumer<BenchEventConsumer>())
-            .AddGrain<CounterBenchGrain>()
-            .AddGrain<ReminderBenchGrain>()
-            .AddGrain<OutboxBenchGrain>()
-            .AddEventType<BenchEvent>();
-        configureServices?.Invoke(builder.Services);
+        foreach (var service in shared)
+        {
+            builder.Services.AddSingleton(service.GetType(), service);
+        }
+
+        builder.Services.TryAddSingleton<FiringLog>();
+        builder.Services.TryAddSingleton<EventCounter>();
+        TestSilo.Configure(builder, node, bus => bus.AddConsumer<BenchEventConsumer>());
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return host;
@@ -160,14 +205,27 @@ internal static class BenchSilo
 
     public static async Task StopAsync(IHost host)
     {
-        await host.StopAsync();
-        if (host is IAsyncDisposable asyncDisposable)
+        try
         {
-            await asyncDisposable.DisposeAsync();
+            await host.StopAsync();
         }
-        else
+        finally
         {
-            host.Dispose();
+            if (host is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else
+            {
+                host.Dispose();
+            }
         }
+    }
+
+    /// <summary>Stops every host, all of them even if one fails.</summary>
+    public static async Task StopAllAsync(IEnumerable<IHost> hosts)
+    {
+        var stopping = hosts.Reverse().Select(StopAsync).ToList();
+        await Task.WhenAll(stopping);
     }
 }

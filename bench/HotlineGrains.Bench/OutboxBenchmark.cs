@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using HotlineGrains.Silo;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HotlineGrains.Bench;
 
@@ -17,18 +15,13 @@ internal sealed record OutboxResult(
 }
 
 /// <summary>
-/// Outbox relay throughput to the in-memory bus: a first silo (relay off) commits the events
+/// Outbox relay throughput to the in-memory bus: a first silo (relay off) stores the events
 /// through grain turns, ten per turn; a second silo with the relay on is started on the same
 /// database, and the time until a bus consumer has received every event is measured.
 /// </summary>
 internal static class OutboxBenchmark
 {
-    /// <summary>Callers in the cells that measure turns publishing events while the relay runs (or not).</summary>
-    public const int LiveCallers = 16;
-
     private const int EventsPerTurn = 10;
-
-    public static double LiveSeconds(BenchOptions options) => Math.Max(3, options.Seconds / 2);
     private const int Grains = 200;
 
     public static async Task<OutboxResult> RunAsync(BenchOptions options, string provider)
@@ -37,14 +30,14 @@ internal static class OutboxBenchmark
         var turns = (options.OutboxEvents + EventsPerTurn - 1) / EventsPerTurn;
         var events = turns * EventsPerTurn;
 
-        var filler = await BenchSilo.StartAsync(BenchSilo.Settings(database, outbox: false));
+        var filler = await BenchSilo.StartAsync(BenchSilo.Settings(database, relay: false));
         double fillSeconds;
         try
         {
             var grains = filler.Grains();
             var filling = Stopwatch.GetTimestamp();
             await Parallel.ForEachAsync(Enumerable.Range(0, turns), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (t, token) =>
-                await grains.CallAsync<OutboxBenchGrain>($"o{t % Grains:D3}", g => g.Emit(EventsPerTurn), token));
+                await grains.GetGrain<IBenchCounterGrain>($"o{t % Grains:D3}").Emit(EventsPerTurn));
             fillSeconds = Stopwatch.GetElapsedTime(filling).TotalSeconds;
         }
         finally
@@ -61,7 +54,7 @@ internal static class OutboxBenchmark
         // Timed from before the relaying silo starts: its start (bus included) is part of the drain.
         var counter = new EventCounter();
         var started = Stopwatch.GetTimestamp();
-        var relay = await BenchSilo.StartAsync(BenchSilo.Settings(database, outbox: true), services => services.AddSingleton(counter));
+        var relay = await BenchSilo.StartAsync(BenchSilo.Settings(database, relay: true), "relay", null, counter);
         try
         {
             var deadline = started + (long)(Stopwatch.Frequency * Math.Max(60, events / 100.0));

@@ -41,19 +41,34 @@ var results = new Results();
 PgBench? pgbench = null;
 try
 {
+    // The silos run in this process, so the first cells would pay for .NET's tiered compilation of
+    // Orleans, the turn and the providers: an unmeasured pass on each provider compiles them first.
+    if (options.JitWarmupSeconds > 0 && options.Parts.Overlaps(["turns", "raw", "effects", "breakdown"]))
+    {
+        foreach (var provider in options.UsesPostgres ? ["Sqlite", "Postgres"] : new[] { "Sqlite" })
+        {
+            try
+            {
+                var warm = await TurnBenchmark.RunAsync(options, provider, TurnScenario.Distinct, 16, TurnWork.Effects, seconds: options.JitWarmupSeconds);
+                Progress.Say($"{provider}: warm-up pass (not measured), {warm.TurnsPerSecond:F0} turns/s");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                Progress.Say($"{provider}: warm-up pass failed: {exception.Message}");
+            }
+        }
+    }
+
     if (options.Parts.Contains("turns") && options.Providers.Contains("Sqlite"))
     {
-        foreach (var mode in options.SqliteModes)
+        foreach (var callers in options.Callers)
         {
-            foreach (var callers in options.Callers)
-            {
-                await Progress.TurnsAsync(results, options, "Sqlite", mode, TurnScenario.Distinct, callers);
-            }
+            await Progress.TurnsAsync(results, options, "Sqlite", TurnScenario.Distinct, callers);
+        }
 
-            if (options.ContendedCallers > 0)
-            {
-                await Progress.TurnsAsync(results, options, "Sqlite", mode, TurnScenario.OneGrain, options.ContendedCallers);
-            }
+        if (options.ContendedCallers > 0)
+        {
+            await Progress.TurnsAsync(results, options, "Sqlite", TurnScenario.OneGrain, options.ContendedCallers);
         }
     }
 
@@ -74,7 +89,7 @@ try
         }
     }
 
-    // PostgreSQL: pgbench and the grain cells at each client count side by side, so they see the same server state.
+    // PostgreSQL: pgbench, the write function alone and the grain cells at each client count side by side, so they see the same server state.
     foreach (var callers in options.Callers)
     {
         if (pgbench is not null)
@@ -98,51 +113,101 @@ try
         {
             try
             {
-                var raw = await Noise.MeasureAsync(() => RawBaseline.RunAsync(options, callers), r => r.Cpu, $"raw SQL {callers}");
+                var raw = await Noise.MeasureAsync(() => RawBaseline.RunAsync(options, callers), r => r.Cpu, $"raw write function {callers}");
                 results.Raw.Add(raw);
-                Progress.Say($"raw Npgsql turn SQL, {callers} clients: {raw.PerSecond:F0} tx/s, p50 {raw.Latency.P50:F2} ms, p99 {raw.Latency.P99:F2} ms, " +
+                Progress.Say($"write function through Npgsql, {callers} clients: {raw.PerSecond:F0} writes/s, p50 {raw.Latency.P50:F2} ms, p99 {raw.Latency.P99:F2} ms, " +
                     $"CPU cores self/pg/other {raw.Cpu.Self:F2}/{raw.Cpu.Postgres:F2}/{raw.Cpu.Other:F2}");
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                results.Failures.Add($"raw SQL {callers}: {exception.GetType().Name}: {exception.Message}");
-                Progress.Say($"raw SQL {callers} failed: {exception}");
+                results.Failures.Add($"raw write function {callers}: {exception.GetType().Name}: {exception.Message}");
+                Progress.Say($"raw write function {callers} failed: {exception}");
             }
         }
 
         if (postgresTurns)
         {
-            foreach (var mode in options.Modes)
-            {
-                await Progress.TurnsAsync(results, options, "Postgres", mode, TurnScenario.Distinct, callers);
-            }
+            await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, callers);
+        }
+
+        if (options.Parts.Contains("effects"))
+        {
+            await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, callers, TurnWork.Effects, relay: false);
+            await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, callers, TurnWork.Effects, relay: true);
         }
     }
 
     if (postgresTurns && options.ContendedCallers > 0)
     {
-        foreach (var scenario in new[] { TurnScenario.OneGrain, TurnScenario.OneGrainTwoNodes })
+        await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.OneGrain, options.ContendedCallers);
+        await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.OneGrainTwoSilos, options.ContendedCallers);
+    }
+
+    if (options.Parts.Contains("breakdown"))
+    {
+        await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, options.GoalCallers, TurnWork.Query);
+        await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, options.GoalCallers, TurnWork.Unchanged);
+
+        try
         {
-            foreach (var mode in options.Modes)
-            {
-                await Progress.TurnsAsync(results, options, "Postgres", mode, scenario, options.ContendedCallers);
-            }
+            var provider = await Noise.MeasureAsync(() => Breakdown.ProviderAsync(options, options.GoalCallers), r => r.Cpu, "the storage provider alone");
+            results.Raw.Add(provider);
+            Progress.Say($"the storage provider alone, {options.GoalCallers} callers: {provider.PerSecond:F0} writes/s, p50 {provider.Latency.P50:F2} ms, p99 {provider.Latency.P99:F2} ms, " +
+                $"CPU cores self/pg/other {provider.Cpu.Self:F2}/{provider.Cpu.Postgres:F2}/{provider.Cpu.Other:F2}");
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"the storage provider alone: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"the storage provider alone failed: {exception}");
+        }
+
+        // Npgsql resets a pooled connection (DISCARD ALL) before its next use; Orleans' ADO.NET
+        // provider opens and closes one per write. The same cells without that reset:
+        await Progress.TurnsAsync(results, options, "Postgres", TurnScenario.Distinct, options.GoalCallers, connectionOptions: BenchOptions.NoResetOnClose);
+        try
+        {
+            var raw = await Noise.MeasureAsync(() => RawBaseline.RunAsync(options, options.GoalCallers, BenchOptions.NoResetOnClose), r => r.Cpu, "raw write function, no reset");
+            results.Raw.Add(raw);
+            Progress.Say($"write function through Npgsql, {options.GoalCallers} clients, {BenchOptions.NoResetOnClose}: {raw.PerSecond:F0} writes/s, p50 {raw.Latency.P50:F2} ms, p99 {raw.Latency.P99:F2} ms, " +
+                $"CPU cores self/pg/other {raw.Cpu.Self:F2}/{raw.Cpu.Postgres:F2}/{raw.Cpu.Other:F2}");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"raw write function, {BenchOptions.NoResetOnClose}: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"raw write function, {BenchOptions.NoResetOnClose} failed: {exception}");
+        }
+
+        try
+        {
+            results.Statements = await Breakdown.CountStatementsAsync(options, 16, Math.Min(5, options.Seconds));
+            Progress.Say($"statements: {results.Statements.Turns} turns, {results.Statements.CommandsPerTurn:F2} Npgsql commands and {results.Statements.TransactionsPerTurn:F2} server transactions a turn; " +
+                string.Join("; ", results.Statements.Commands.Select(c => $"{c.Value}× {c.Key}")));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"statements per turn: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"statements per turn failed: {exception}");
+        }
+
+        results.Json = Breakdown.MeasureJson();
+        Progress.Say($"JSON of a counter turn: {results.Json.TurnMicroseconds:F2} µs ({results.Json.ProviderMicroseconds:F2} µs of it the provider's record, {results.Json.PayloadBytes} bytes)");
     }
 
     if (options.Parts.Contains("reminders"))
     {
         foreach (var provider in options.ReminderProviders)
         {
-            Progress.Say($"{provider}: registering {options.Reminders:N0} reminders, {options.MeasuredReminders:N0} + {options.BurstReminders:N0} measured");
+            var (total, silos, turns) = provider == "Postgres"
+                ? (options.Reminders, options.ReminderSilos, options.ReminderTurns)
+                : (options.SqliteReminders, 1, int.MaxValue);
+            Progress.Say($"{provider}: {total:N0} reminders over {silos} silo(s), {Math.Min(turns, total):N0} of them through grain turns, {options.MeasuredReminders:N0} + {options.BurstReminders:N0} measured");
             try
             {
-                var reminders = await ReminderBenchmark.RunAsync(options, provider);
+                var reminders = await ReminderBenchmark.RunAsync(options, provider, total, silos, turns);
                 results.Reminders.Add(reminders);
-                Progress.Say($"{provider}: registered in {reminders.RegisterSeconds:F1} s; spread set fired {reminders.Spread.Fired}/{reminders.Spread.Count}, " +
-                    $"lag p50 {reminders.Spread.Lag.P50:F0} ms, p99 {reminders.Spread.Lag.P99:F0} ms, max {reminders.Spread.Lag.Max:F0} ms" +
-                    (reminders.Burst is { } b ? $"; burst fired {b.Fired}/{b.Count}, lag p50 {b.Lag.P50:F0} ms, p99 {b.Lag.P99:F0} ms, max {b.Lag.Max:F0} ms" : string.Empty) +
-                    $"; CPU other {reminders.Cpu.Other:F2}");
+                Progress.Say($"{provider}: registered in {reminders.RegisterSeconds:F1} s; " + string.Join("; ", reminders.Rounds.SelectMany(r => new[] { r.Spread, r.Burst }).OfType<LagSet>().Select(s =>
+                    $"{s.Name} fired {s.Fired}/{s.Count}, lag p50 {s.Lag.P50:F0} ms, p99 {s.Lag.P99:F0} ms, max {s.Lag.Max:F0} ms")) +
+                    $"; range reads {reminders.Reads.Count} in {reminders.Sweeps.Count} sweeps");
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -162,21 +227,43 @@ try
                 var outbox = await OutboxBenchmark.RunAsync(options, provider);
                 results.Outbox.Add(outbox);
                 Progress.Say($"{provider}: relayed {outbox.Received}/{outbox.Events} in {outbox.DrainSeconds:F1} s ({outbox.EventsPerSecond:F0} events/s)");
-                foreach (var relay in new[] { false, true })
-                {
-                    var live = await Noise.MeasureAsync(
-                        () => TurnBenchmark.RunAsync(options, provider, "Optimistic", TurnScenario.Distinct, OutboxBenchmark.LiveCallers, TurnWork.CounterAndEvent, relay, OutboxBenchmark.LiveSeconds(options)),
-                        r => r.Cpu,
-                        $"{provider} turns with events, relay {(relay ? "on" : "off")}");
-                    results.Live.Add(live);
-                    Progress.Say($"{provider}: turns publishing an event, relay {(relay ? "on " : "off")}: {live.TurnsPerSecond:F0} turns/s, p50 {live.Latency.P50:F2} ms, " +
-                        $"p99 {live.Latency.P99:F2} ms, max {live.Latency.Max:F2} ms, errors {live.Errors}, outbox backlog at the end {live.Backlog}");
-                }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 results.Failures.Add($"outbox on {provider}: {exception.GetType().Name}: {exception.Message}");
                 Progress.Say($"outbox on {provider} failed: {exception}");
+            }
+        }
+    }
+
+    if (options.Parts.Contains("startup"))
+    {
+        for (var run = 1; run <= options.StartupRuns; run++)
+        {
+            try
+            {
+                StartupRun start;
+                if (run == 1)
+                {
+                    // The cold start is taken once: a second try would not be cold.
+                    await Noise.WaitForQuietAsync();
+                    start = await StartupBenchmark.RunAsync(run);
+                }
+                else
+                {
+                    var current = run;
+                    start = await Noise.MeasureAsync(() => StartupBenchmark.RunAsync(current), s => new CpuUse(1, 0, double.NaN, s.Other), $"start-up run {run}");
+                }
+
+                results.Startup.Add(start);
+                Progress.Say(start.Error is null
+                    ? $"start-up run {run}: /readyz 200 after {start.ReadySeconds:F2} s, demo floor after {start.FloorSeconds:F2} s, gateway CPU {start.GatewayCpuSeconds:F2} s, RSS {start.RssMb:F0} MB, other {start.Other:F2} cores"
+                    : $"start-up run {run} failed: {start.Error}");
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                results.Failures.Add($"start-up run {run}: {exception.GetType().Name}: {exception.Message}");
+                Progress.Say($"start-up run {run} failed: {exception}");
             }
         }
     }
@@ -253,7 +340,7 @@ try
         else
         {
             // A run without the wallboard part (or whose wallboard part failed) keeps the section already there.
-            await File.WriteAllTextAsync(path, report.Document(wallboard ?? WallboardReport.Extract(existing)));
+            await File.WriteAllTextAsync(path, report.Document(wallboard ?? WallboardReport.Extract(existing), Report.ExtractBefore(existing)));
             Progress.Say($"wrote {path}");
         }
     }

@@ -1,4 +1,3 @@
-using Orleans;
 using System.Globalization;
 using System.Text;
 
@@ -7,9 +6,16 @@ namespace HotlineGrains.Bench;
 /// <summary>Renders the results: tables for stdout, and the whole of docs/benchmarks.md.</summary>
 internal sealed class Report(BenchOptions options, Machine machine, Results results, DateTimeOffset startedAt, TimeSpan elapsed)
 {
-    private const int GoalCallers = 64;
-    private const double ThroughputGoal = 0.5;
-    private const double LagGoalMs = 1000;
+    /// <summary>Issue 9: PostgreSQL turns/s at 64 callers at least this share of pgbench -N at 64 clients.</summary>
+    public const double ThroughputGoal = 0.9;
+
+    public const double LagGoalMs = 1000;
+
+    public const double StartupGoalSeconds = 5;
+
+    /// <summary>The figures of the project's own runtime, kept as written by hand between these markers.</summary>
+    public const string BeforeStart = "<!-- before-orleans:start -->";
+    public const string BeforeEnd = "<!-- before-orleans:end -->";
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
@@ -27,6 +33,19 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         }
 
         throw new InvalidOperationException("Cannot find the repository root (HotlineGrains.sln); pass --docs PATH.");
+    }
+
+    /// <summary>The "before the move to Orleans" section of <paramref name="document"/>, markers included; null if there is none.</summary>
+    public static string? ExtractBefore(string? document)
+    {
+        if (document is null)
+        {
+            return null;
+        }
+
+        var start = document.IndexOf(BeforeStart, StringComparison.Ordinal);
+        var end = start < 0 ? -1 : document.IndexOf(BeforeEnd, start, StringComparison.Ordinal);
+        return end < 0 ? null : document[start..(end + BeforeEnd.Length)] + Environment.NewLine;
     }
 
     /// <summary>The command as it would be typed; a connection string given on the command line is not repeated.</summary>
@@ -49,135 +68,156 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         return "dotnet run -c Release --project bench/HotlineGrains.Bench" + (arguments.Count > 0 ? " -- " + string.Join(' ', arguments) : string.Empty);
     }
 
+    /// <summary>The cells of one kind of call, as the service ships (no variant settings).</summary>
+    private IEnumerable<TurnResult> Cells(TurnWork work) => results.Turns.Where(t => t.Work == work && t.Variant is null);
+
     public string Tables()
     {
         var text = new StringBuilder();
-        if (results.Turns.Count > 0)
+        var counters = Cells(TurnWork.Counter).ToList();
+        if (counters.Count > 0)
         {
-            text.AppendLine(Invariant, $"### Grain turns ({options.Seconds:0.#} s per cell after {options.WarmupSeconds:0.#} s warm-up; each turn increments a counter: one write transaction)");
+            text.AppendLine(Invariant, $"### Grain turns ({options.Seconds:0.#} s per cell after {options.WarmupSeconds:0.#} s warm-up; each turn increments a counter: one write through the storage provider)");
             text.AppendLine();
-            text.AppendLine("| Storage | Silo:Concurrency | Callers | Grains | Nodes | turns/s | slowest–fastest second | p50 ms | p95 ms | p99 ms | max ms | runs/turn | errors | counters add up | .NET CPU µs/turn | PostgreSQL CPU µs/turn | other processes, cores |");
-            text.AppendLine("|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|");
-            foreach (var t in results.Turns
-                .OrderBy(t => t.Provider == "Sqlite" ? 0 : 1)
-                .ThenBy(t => t.Scenario)
-                .ThenBy(t => t.Callers)
-                .ThenBy(t => t.Mode == "Optimistic" ? 0 : 1))
+            text.AppendLine("| Storage | Callers | Grains | Silos | turns/s | slowest–fastest second | p50 ms | p95 ms | p99 ms | max ms | errors | counters add up | .NET CPU µs/turn | PostgreSQL CPU µs/turn | other processes, cores |");
+            text.AppendLine("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|");
+            foreach (var t in counters.OrderBy(t => t.Provider == "Sqlite" ? 0 : 1).ThenBy(t => t.Scenario).ThenBy(t => t.Callers))
             {
                 text.AppendLine(Invariant,
-                    $"| {t.Provider} | {t.Mode} | {t.Callers} | {(t.Scenario == TurnScenario.Distinct ? "one each" : "ONE")} | {t.Nodes} | {t.TurnsPerSecond:F0} | {t.SecondRange.Min}–{t.SecondRange.Max} | {Ms(t.Latency.P50)} | {Ms(t.Latency.P95)} | {Ms(t.Latency.P99)} | {Ms(t.Latency.Max)} | {t.RunsPerTurn:F2} | {t.Errors} | {(t.Consistent ? "yes" : "**NO**")} | {PerOp(t.Cpu.Self, t.TurnsPerSecond)} | {(t.Provider == "Postgres" ? PerOp(t.Cpu.Postgres, t.TurnsPerSecond) : "–")} | {Cores(t.Cpu.Other)} |");
+                    $"| {t.Provider} | {t.Callers} | {(t.Scenario == TurnScenario.Distinct ? "one each" : "ONE")} | {t.Silos} | {t.TurnsPerSecond:F0} | {t.SecondRange.Min}–{t.SecondRange.Max} | {Ms(t.Latency.P50)} | {Ms(t.Latency.P95)} | {Ms(t.Latency.P99)} | {Ms(t.Latency.Max)} | {t.Errors} | {(t.Consistent ? "yes" : "**NO**")} | {PerOp(t.Cpu.Self, t.TurnsPerSecond)} | {(t.Provider == "Postgres" ? PerOp(t.Cpu.Postgres, t.TurnsPerSecond) : "–")} | {Cores(t.Cpu.Other)} |");
             }
 
             text.AppendLine();
-            var errors = results.Turns.Where(t => t.FirstError is not null).ToList();
-            foreach (var t in errors)
+        }
+
+        if (results.Pgbench.Count > 0 || results.Raw.Count > 0)
+        {
+            text.AppendLine(Invariant, $"### PostgreSQL: grain turns against pgbench -N and against the write function alone (scale {options.PgbenchScale}, {options.Seconds:0.#} s each, same server, same run)");
+            text.AppendLine();
+            text.AppendLine("| Clients = callers | pgbench tps | pgbench CPU µs/tx (pgbench / PostgreSQL) | write function via Npgsql, writes/s | its CPU µs/write (.NET / PostgreSQL) | counter turns/s | turns ÷ pgbench | turns ÷ write function | turns CPU µs/turn (.NET / PostgreSQL) |");
+            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            foreach (var clients in options.Callers)
             {
-                text.AppendLine(Invariant, $"- {t.Provider} {t.Mode} {t.ScenarioText} {t.Callers} callers, first error: `{t.FirstError}`");
+                var p = results.PgbenchAt(clients);
+                var r = results.RawAt(clients);
+                var t = results.Turn("Postgres", TurnScenario.Distinct, clients);
+                text.AppendLine(Invariant,
+                    $"| {clients} | {(p is null ? "–" : p.Tps.ToString("F0", Invariant))} | {(p is null ? "–" : $"{PerOp(p.Cpu.Self, p.Tps)} / {PerOp(p.Cpu.Postgres, p.Tps)}")} | {(r is null ? "–" : r.PerSecond.ToString("F0", Invariant))} | {(r is null ? "–" : $"{PerOp(r.Cpu.Self, r.PerSecond)} / {PerOp(r.Cpu.Postgres, r.PerSecond)}")} | {(t is null ? "–" : t.TurnsPerSecond.ToString("F0", Invariant))} | {Ratio(t?.TurnsPerSecond, p?.Tps)} | {Ratio(t?.TurnsPerSecond, r?.PerSecond)} | {(t is null ? "–" : $"{PerOp(t.Cpu.Self, t.TurnsPerSecond)} / {PerOp(t.Cpu.Postgres, t.TurnsPerSecond)}")} |");
             }
 
-            if (errors.Count > 0)
+            text.AppendLine();
+            if (results.PgbenchInitCommand is not null && results.Pgbench.Count > 0)
             {
+                text.AppendLine(Invariant, $"pgbench: `{results.PgbenchInitCommand}` once ({results.PgbenchInitSeconds:F1} s), then for each client count a {options.WarmupSeconds:0.#} s warm-up and `{results.Pgbench[0].Command}` with -c set to the client count (pgbench caps -j at -c). Its latency average: {string.Join(", ", results.Pgbench.OrderBy(p => p.Clients).Select(p => string.Format(Invariant, "{0:F2} ms at {1}", p.LatencyAverageMs, p.Clients)))}.");
                 text.AppendLine();
             }
         }
 
-        if (results.Pgbench.Count > 0)
+        var effects = Cells(TurnWork.Effects).ToList();
+        if (effects.Count > 0)
         {
-            var modes = options.Modes.Where(m => results.Turns.Any(t => t.Provider == "Postgres" && t.Mode == m)).ToList();
-            text.AppendLine(Invariant, $"### PostgreSQL: grain turns against pgbench -N (scale {options.PgbenchScale}, -j 2, {options.Seconds:0.#} s, same server, same run)");
+            text.AppendLine("### PostgreSQL: turns that also raise an event and write a read-model row (one write carries state, outbox row and read-model row)");
             text.AppendLine();
-            var raw = results.Raw.Count > 0;
-            text.Append("| Clients = callers | pgbench tps | pgbench latency avg ms | pgbench CPU µs/tx (pgbench / PostgreSQL) |");
-            if (raw)
+            text.AppendLine("| Callers | outbox relay | turns/s | ÷ counter turns/s | p50 ms | p95 ms | p99 ms | max ms | errors | counters add up | outbox rows left | read-model rows | .NET CPU µs/turn | PostgreSQL CPU µs/turn | other processes, cores |");
+            text.AppendLine("|--:|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|");
+            foreach (var t in effects.OrderBy(t => t.Callers).ThenBy(t => t.Relay))
             {
-                text.Append(" raw turn SQL tx/s | raw CPU µs/tx (.NET / PostgreSQL) |");
-            }
-
-            foreach (var mode in modes)
-            {
-                text.Append(Invariant, $" {mode} turns/s | {mode} ÷ pgbench |");
-                if (raw)
-                {
-                    text.Append(Invariant, $" {mode} ÷ raw |");
-                }
+                var plain = results.Turn("Postgres", TurnScenario.Distinct, t.Callers);
+                text.AppendLine(Invariant,
+                    $"| {t.Callers} | {(t.Relay ? "on" : "off")} | {t.TurnsPerSecond:F0} | {Ratio(t.TurnsPerSecond, plain?.TurnsPerSecond)} | {Ms(t.Latency.P50)} | {Ms(t.Latency.P95)} | {Ms(t.Latency.P99)} | {Ms(t.Latency.Max)} | {t.Errors} | {(t.Consistent ? "yes" : "**NO**")} | {t.OutboxRows:N0} | {t.ReadModelRows:N0} | {PerOp(t.Cpu.Self, t.TurnsPerSecond)} | {PerOp(t.Cpu.Postgres, t.TurnsPerSecond)} | {Cores(t.Cpu.Other)} |");
             }
 
             text.AppendLine();
-            text.Append("|--:|--:|--:|--:|");
-            text.Append(raw ? "--:|--:|" : string.Empty);
-            text.Append(string.Concat(Enumerable.Repeat(raw ? "--:|--:|--:|" : "--:|--:|", modes.Count)));
-            text.AppendLine();
-            foreach (var p in results.Pgbench.OrderBy(p => p.Clients))
-            {
-                var r = results.RawAt(p.Clients);
-                text.Append(Invariant, $"| {p.Clients} | {p.Tps:F0} | {p.LatencyAverageMs:F2} | {PerOp(p.Cpu.Self, p.Tps)} / {PerOp(p.Cpu.Postgres, p.Tps)} |");
-                if (raw)
-                {
-                    text.Append(r is null ? " – | – |" : string.Format(Invariant, " {0:F0} | {1} / {2} |", r.PerSecond, PerOp(r.Cpu.Self, r.PerSecond), PerOp(r.Cpu.Postgres, r.PerSecond)));
-                }
-
-                foreach (var mode in modes)
-                {
-                    var turn = results.Turn("Postgres", mode, TurnScenario.Distinct, p.Clients);
-                    text.Append(turn is null ? " – | – |" : string.Format(Invariant, " {0:F0} | {1:F2} |", turn.TurnsPerSecond, turn.TurnsPerSecond / p.Tps));
-                    if (raw)
-                    {
-                        text.Append(turn is null || r is null ? " – |" : string.Format(Invariant, " {0:F2} |", turn.TurnsPerSecond / r.PerSecond));
-                    }
-                }
-
-                text.AppendLine();
-            }
-
-            text.AppendLine();
-            text.AppendLine(Invariant, $"pgbench commands: `{results.PgbenchInitCommand}` once ({results.PgbenchInitSeconds:F1} s), then for each client count a {options.WarmupSeconds:0.#} s warm-up and `{results.Pgbench[0].Command}` (with -c set to the client count; pgbench caps -j at -c, so 1 client ran 1 thread).");
+            text.AppendLine("With the relay on, the silo's relay publishes each stored event to the in-memory bus and deletes its outbox row while the turns run; *outbox rows left* is what it had not relayed when the cell ended (with it off, every event of the warm-up and the cell).");
             text.AppendLine();
         }
 
-        if (ModePairs().Count > 0)
+        var breakdown = Cells(TurnWork.Query).Concat(Cells(TurnWork.Unchanged)).ToList();
+        if (breakdown.Count > 0 || results.Statements is not null || results.Json is not null || results.Turns.Any(t => t.Variant is not null))
         {
-            text.AppendLine("### PostgreSQL: Optimistic against RowLock");
+            text.AppendLine(Invariant, $"### PostgreSQL: where a turn's time goes ({options.GoalCallers} callers on grains of their own unless said)");
             text.AppendLine();
-            text.AppendLine("| Callers | Grains | Nodes | Optimistic turns/s | RowLock turns/s | RowLock ÷ Optimistic | Optimistic p99 ms | RowLock p99 ms | Optimistic runs/turn | RowLock runs/turn | Optimistic errors | RowLock errors |");
-            text.AppendLine("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-            foreach (var (o, r) in ModePairs())
+            text.AppendLine("| call | calls/s | p50 ms | p99 ms | .NET CPU µs/call | PostgreSQL CPU µs/call | other processes, cores |");
+            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|");
+            var counter = results.Turn("Postgres", TurnScenario.Distinct, options.GoalCallers);
+            var noReset = results.Turn("Postgres", TurnScenario.Distinct, options.GoalCallers, variant: BenchOptions.NoResetOnClose);
+            foreach (var t in breakdown.Append(counter).Append(noReset).OfType<TurnResult>())
             {
                 text.AppendLine(Invariant,
-                    $"| {o.Callers} | {(o.Scenario == TurnScenario.Distinct ? "one each" : "ONE")} | {o.Nodes} | {o.TurnsPerSecond:F0} | {r.TurnsPerSecond:F0} | {r.TurnsPerSecond / o.TurnsPerSecond:F2} | {Ms(o.Latency.P99)} | {Ms(r.Latency.P99)} | {o.RunsPerTurn:F2} | {r.RunsPerTurn:F2} | {o.Errors} | {r.Errors} |");
+                    $"| {t.WorkText}{(t.Variant is null ? string.Empty : $", `{t.Variant}`")} | {t.TurnsPerSecond:F0} | {Ms(t.Latency.P50)} | {Ms(t.Latency.P99)} | {PerOp(t.Cpu.Self, t.TurnsPerSecond)} | {PerOp(t.Cpu.Postgres, t.TurnsPerSecond)} | {Cores(t.Cpu.Other)} |");
+            }
+
+            if (results.RawAt(options.GoalCallers, Breakdown.ProviderVariant) is { } provider)
+            {
+                text.AppendLine(Invariant,
+                    $"| Orleans' ADO.NET storage provider alone (`IGrainStorage.WriteStateAsync`, no grain call, no turn) | {provider.PerSecond:F0} | {Ms(provider.Latency.P50)} | {Ms(provider.Latency.P99)} | {PerOp(provider.Cpu.Self, provider.PerSecond)} | {PerOp(provider.Cpu.Postgres, provider.PerSecond)} | {Cores(provider.Cpu.Other)} |");
+            }
+
+            foreach (var raw in new[] { results.RawAt(options.GoalCallers), results.RawAt(options.GoalCallers, BenchOptions.NoResetOnClose) }.OfType<RawResult>())
+            {
+                text.AppendLine(Invariant,
+                    $"| the write function alone, via Npgsql (no Orleans){(raw.Variant is null ? string.Empty : $", `{raw.Variant}`")} | {raw.PerSecond:F0} | {Ms(raw.Latency.P50)} | {Ms(raw.Latency.P99)} | {PerOp(raw.Cpu.Self, raw.PerSecond)} | {PerOp(raw.Cpu.Postgres, raw.PerSecond)} | {Cores(raw.Cpu.Other)} |");
+            }
+
+            if (results.PgbenchAt(options.GoalCallers) is { } pg)
+            {
+                text.AppendLine(Invariant,
+                    $"| pgbench -N transaction | {pg.Tps:F0} | – | – | {PerOp(pg.Cpu.Self, pg.Tps)} (pgbench) | {PerOp(pg.Cpu.Postgres, pg.Tps)} | {Cores(pg.Cpu.Other)} |");
             }
 
             text.AppendLine();
+            if (results.Statements is { } s)
+            {
+                text.AppendLine(Invariant,
+                    $"Statements per counter turn (16 callers, {s.Seconds:F1} s, {s.Turns:N0} turns): Npgsql executed {s.CommandsPerTurn:F2} commands a turn ({string.Join("; ", s.Commands.OrderByDescending(c => c.Value).Select(c => string.Format(Invariant, "{0:N0} × `{1}`", c.Value, c.Key)))}), and PostgreSQL committed {s.TransactionsPerTurn:F2} transactions a turn in the database (pg_stat_database, less {s.BackgroundTransactions:N0} in {s.IdleSeconds:F1} s of the idle silo's own).");
+                text.AppendLine();
+            }
+
+            if (results.Json is { } j)
+            {
+                text.AppendLine(Invariant,
+                    $"JSON of a counter turn on one thread (copy the committed state, serialise the new one, compare, make the record's element, serialise the {j.PayloadBytes}-byte grain record for the provider): {j.TurnMicroseconds:F2} µs, of which the provider's record {j.ProviderMicroseconds:F2} µs.");
+                text.AppendLine();
+            }
         }
 
         if (results.Reminders.Count > 0)
         {
-            text.AppendLine("### Reminder firing lag (default reminder options: poll 250 ms, batch 256, parallelism 8)");
+            text.AppendLine("### Reminder firing lag (Orleans' reminder service, options at their defaults unless said)");
             text.AppendLine();
-            text.AppendLine("| Storage | registered | grains | rows after registering | registering took | reminders/s | other processes, cores |");
-            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|");
+            text.AppendLine("| Storage | silos | registered | of the bulk through grain turns | took | per second | through IReminderTable.UpsertRow | took | per second | CPU cores while registering (.NET / PostgreSQL / other) | rows after | RefreshReminderListPeriod | ReminderLoadingWindow | peak working set of the bench, MB |");
+            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var r in results.Reminders)
             {
                 text.AppendLine(Invariant,
-                    $"| {r.Provider} | {r.Registered:N0} | {r.Grains:N0} | {r.RowsAfterRegistering:N0} | {r.RegisterSeconds:F1} s | {r.RegisterPerSecond:F0} | {Cores(r.Cpu.Other)} |");
+                    $"| {r.Provider} | {r.Silos} | {r.Registered:N0} | {r.ThroughTurns:N0} in {r.TurnCalls:N0} turns | {r.TurnSeconds:F1} s | {PerSecond(r.ThroughTurns, r.TurnSeconds)} | {r.ThroughTable:N0} | {r.TableSeconds:F1} s | {PerSecond(r.ThroughTable, r.TableSeconds)} | {Cores(r.RegisterCpu.Self)} / {Cores(r.RegisterCpu.Postgres)} / {Cores(r.RegisterCpu.Other)} | {r.RowsAfterRegistering:N0} | {Span(r.RefreshPeriod)} | {Span(r.LoadingWindow)} | {r.PeakWorkingSetMb:F0} |");
             }
 
             text.AppendLine();
-            text.AppendLine("| Storage | measured set | reminders | due | fired | lag p50 ms | p95 ms | p99 ms | max ms |");
-            text.AppendLine("|---|---|--:|---|--:|--:|--:|--:|--:|");
+            text.AppendLine("| Storage | round: measured set | reminders | due (from when the round started setting them) | fired | lag p50 ms | p95 ms | p99 ms | max ms | min ms | fired ≥ 1 s late | GC pauses in the process while it fired | range-read sweeps overlapping the round |");
+            text.AppendLine("|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|---|");
             foreach (var r in results.Reminders)
             {
-                foreach (var set in new[] { r.Spread, r.Burst }.OfType<LagSet>())
+                foreach (var round in r.Rounds)
                 {
-                    text.AppendLine(Invariant,
-                        $"| {r.Provider} | {set.Name} | {set.Count:N0} | {set.DueText} | {set.Fired:N0} | {Ms(set.Lag.P50)} | {Ms(set.Lag.P95)} | {Ms(set.Lag.P99)} | {Ms(set.Lag.Max)} |");
+                    var sweeps = Sweeps(r.SweepsDuring(round));
+                    foreach (var set in new[] { round.Spread, round.Burst }.OfType<LagSet>())
+                    {
+                        text.AppendLine(Invariant,
+                            $"| {r.Provider} | {set.Name} | {set.Count:N0} | {set.DueText} | {set.Fired:N0} | {Ms(set.Lag.P50)} | {Ms(set.Lag.P95)} | {Ms(set.Lag.P99)} | {Ms(set.Lag.Max)} | {Ms(set.MinLagMs)} | {set.OverGoal:N0} | {round.GcPauseMs:F0} ms, {round.Gen2Collections} gen2 | {sweeps} |");
+                    }
                 }
             }
 
             text.AppendLine();
             foreach (var r in results.Reminders)
             {
-                text.AppendLine(Invariant,
-                    $"- {r.Provider}: setting the measured reminders took {r.MeasuredRegisterSeconds:F1} s (the first was due {options.ReminderLeadSeconds:0.#} s after they started); grain code ran {r.Runs:N0} times for {r.FiredTotal:N0} firings; {r.Unexpected} firings of unmeasured reminders; {r.RowsAtEnd:N0} reminder rows left at the end ({r.Registered - r.FiredTotal:N0} expected).");
+                var largest = r.LargestSweep;
+                text.AppendLine(
+                    string.Create(Invariant, $"- {r.Provider}: setting a round's measured reminders (one turn each) took {string.Join(" and ", r.Rounds.Select(x => x.RegisterSeconds.ToString("F1", Invariant)))} s (the first was due {options.ReminderLeadSeconds:0.#} s after they started); grain code ran {r.Runs:N0} times for {r.FiredTotal:N0} firings; {r.Unexpected} firings of reminders not measured; {r.RowsAtEnd:N0} reminder rows left at the end ({r.Registered - r.FiredTotal:N0} expected); CPU while round 1 fired: .NET {Cores(r.First.Cpu.Self)}, PostgreSQL {Cores(r.First.Cpu.Postgres)}, other {Cores(r.First.Cpu.Other)} cores. ") +
+                    string.Create(Invariant, $"The silos' reminder services read ranges of the table {r.Reads.Count} times in {r.Sweeps.Count} sweeps (start, ring changes, refreshes)") +
+                    (largest is null ? string.Empty : string.Format(Invariant, "; the largest sweep read {0:N0} rows in {1:N0} ms", largest.Rows, largest.Milliseconds)) +
+                    "; all sweeps: " + string.Join(", ", r.Sweeps.Select(w => string.Format(Invariant, "{0} {1:HH:mm:ss} {2:N0} rows in {3:N0} ms", w.Silo, w.From, w.Rows, w.Milliseconds))) + ".");
             }
 
             text.AppendLine();
@@ -187,7 +227,7 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         {
             text.AppendLine("### Outbox relay to the in-memory bus");
             text.AppendLine();
-            text.AppendLine("| Storage | events | committing them (10 per turn, 16 callers) | relay start to last event consumed | events/s | events/s first to last consumed | outbox rows left |");
+            text.AppendLine("| Storage | events | storing them (10 per turn, 16 callers) | relay start to last event consumed | events/s | events/s first to last consumed | outbox rows left |");
             text.AppendLine("|---|--:|--:|--:|--:|--:|--:|");
             foreach (var o in results.Outbox)
             {
@@ -198,19 +238,29 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
             text.AppendLine();
         }
 
-        if (results.Live.Count > 0)
+        if (results.Startup.Count > 0)
         {
-            var live = results.Live[0];
-            text.AppendLine(Invariant, $"### Turns that publish one event each, relay off and on ({live.Callers} callers on their own grains, Optimistic, {live.Seconds:F0} s)");
+            text.AppendLine("### Embedded start-up: the gateway process until /readyz answers 200");
             text.AppendLine();
-            text.AppendLine("| Storage | relay | turns/s | p50 ms | p95 ms | p99 ms | max ms | errors | outbox rows at the end | .NET CPU µs/turn | other processes, cores |");
-            text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-            foreach (var t in results.Live)
+            text.AppendLine("| run | /readyz 200 after, s | demo floor seeded after, s | gateway CPU until ready, s | gateway RSS when ready, MB | other processes, cores |");
+            text.AppendLine("|--:|--:|--:|--:|--:|--:|");
+            foreach (var s in results.Startup)
             {
                 text.AppendLine(Invariant,
-                    $"| {t.Provider} | {(t.Relay ? "on" : "off")} | {t.TurnsPerSecond:F0} | {Ms(t.Latency.P50)} | {Ms(t.Latency.P95)} | {Ms(t.Latency.P99)} | {Ms(t.Latency.Max)} | {t.Errors} | {t.Backlog:N0} | {PerOp(t.Cpu.Self, t.TurnsPerSecond)} | {Cores(t.Cpu.Other)} |");
+                    $"| {s.Run}{(s.Run == 1 ? " (cold)" : string.Empty)} | {(s.Error is null ? s.ReadySeconds.ToString("F2", Invariant) : "failed: " + s.Error)} | {(s.FloorSeconds is { } f ? f.ToString("F2", Invariant) : "–")} | {s.GatewayCpuSeconds:F2} | {s.RssMb:F0} | {Cores(s.Other)} |");
             }
 
+            text.AppendLine();
+        }
+
+        var errors = results.Turns.Where(t => t.FirstError is not null).ToList();
+        foreach (var t in errors)
+        {
+            text.AppendLine(Invariant, $"- {t.Provider} {t.WorkText}, {t.ScenarioText}, {t.Callers} callers, first error: `{t.FirstError}`");
+        }
+
+        if (errors.Count > 0)
+        {
             text.AppendLine();
         }
 
@@ -234,143 +284,230 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         var text = new StringBuilder();
         text.AppendLine("### Reading");
         text.AppendLine();
+        var goal = options.GoalCallers;
 
-        // Goal 1: turns/s on PostgreSQL at 64 callers >= half of pgbench -N at 64 clients.
-        var pg64 = results.PgbenchAt(GoalCallers);
-        var goalTurns = options.Modes.Select(m => results.Turn("Postgres", m, TurnScenario.Distinct, GoalCallers)).OfType<TurnResult>().ToList();
-        if (pg64 is not null && goalTurns.Count > 0)
+        // Goal 1: PostgreSQL turns/s at 64 callers >= 0.9 x pgbench -N at 64 clients.
+        var pg = results.PgbenchAt(goal);
+        var turn = results.Turn("Postgres", TurnScenario.Distinct, goal);
+        if (pg is not null && turn is not null)
         {
-            var best = goalTurns.MaxBy(t => t.TurnsPerSecond)!;
-            var met = best.TurnsPerSecond / pg64.Tps >= ThroughputGoal;
-            text.Append(Invariant, $"- **Throughput goal (PostgreSQL turns/s at {GoalCallers} callers ≥ {ThroughputGoal:0.#} × pgbench -N tps at {GoalCallers} clients): {(met ? "met" : "not met")}.** ");
-            text.AppendLine(string.Join("; ", goalTurns.Select(t => string.Format(Invariant, "{0}: {1:F0} turns/s = {2:F2} × pgbench's {3:F0} tps", t.Mode, t.TurnsPerSecond, t.TurnsPerSecond / pg64.Tps, pg64.Tps))) + ".");
-            var ratios = results.Pgbench.OrderBy(p => p.Clients)
-                .Select(p => (p, t: results.Turn("Postgres", best.Mode, TurnScenario.Distinct, p.Clients)))
-                .Where(x => x.t is not null)
-                .Select(x => string.Format(Invariant, "{0:F2} at {1}", x.t!.TurnsPerSecond / x.p.Tps, x.p.Clients))
+            var ratio = turn.TurnsPerSecond / pg.Tps;
+            text.AppendLine(Invariant,
+                $"- **Throughput (PostgreSQL counter turns/s at {goal} callers ≥ {ThroughputGoal:0.0} × pgbench -N tps at {goal} clients): {(ratio >= ThroughputGoal ? "met" : "not met")}.** {turn.TurnsPerSecond:F0} turns/s against pgbench's {pg.Tps:F0} tps: {ratio:F2} ×.");
+            var ratios = options.Callers
+                .Select(c => (c, t: results.Turn("Postgres", TurnScenario.Distinct, c), p: results.PgbenchAt(c)))
+                .Where(x => x.t is not null && x.p is not null)
+                .Select(x => string.Format(Invariant, "{0:F2} at {1} ({2:F0} against {3:F0})", x.t!.TurnsPerSecond / x.p!.Tps, x.c, x.t.TurnsPerSecond, x.p.Tps))
                 .ToList();
-            text.AppendLine(Invariant, $"  The ratio for {best.Mode} by client count: {string.Join(", ", ratios)}. A turn sends fewer statements than a pgbench -N transaction (BEGIN with the UPDATE, then COMMIT, against pgbench's five), but runs them through the runtime (activation gate, JSON state, Npgsql) in a .NET process that shares the machine's {machine.Processors} cores with the server.");
-            var raw64 = results.RawAt(GoalCallers);
-            var where = string.Create(Invariant,
-                $"  Where the time goes at {GoalCallers} callers ({best.Mode}): PostgreSQL used {best.Cpu.Postgres:F2} cores ({PerOp(best.Cpu.Postgres, best.TurnsPerSecond)} µs a turn), the .NET process {best.Cpu.Self:F2} cores ({PerOp(best.Cpu.Self, best.TurnsPerSecond)} µs a turn), other processes {best.Cpu.Other:F2}");
-            if (raw64 is not null)
+            text.AppendLine(Invariant, $"  By caller count: {string.Join(", ", ratios)}.");
+            var best = results.Pgbench.MaxBy(p => p.Tps);
+            if (best is not null && best.Clients != goal)
             {
-                where += string.Create(Invariant,
-                    $"; the same SQL sent straight through Npgsql without the runtime did {raw64.PerSecond:F0} tx/s, so the runtime kept {best.TurnsPerSecond / raw64.PerSecond:P0} of it");
+                text.AppendLine(Invariant,
+                    $"  pgbench did best at {best.Clients} clients here ({best.Tps:F0} tps; at {goal} its {goal} backends share the {machine.Processors} cores and it drops to {pg.Tps:F0}): measured against that best, the turns at {goal} callers reach {turn.TurnsPerSecond / best.Tps:F2} ×{(results.Turn("Postgres", TurnScenario.Distinct, best.Clients) is { } atBest ? string.Format(Invariant, ", and at {0} callers {1:F2} ×", best.Clients, atBest.TurnsPerSecond / best.Tps) : string.Empty)}.");
             }
-
-            text.AppendLine(where + ".");
+            text.AppendLine(WhereTheTimeGoes(turn, pg));
         }
         else
         {
-            text.AppendLine(Invariant, $"- Throughput goal: not evaluated (needs pgbench and PostgreSQL turns at {GoalCallers}).");
+            text.AppendLine(Invariant, $"- Throughput: not evaluated (needs pgbench and PostgreSQL turns at {goal}).");
         }
 
-        // Goal 2: reminder lag p99 under a second with 100,000 registered.
-        foreach (var r in results.Reminders)
+        var effects = results.Turn("Postgres", TurnScenario.Distinct, goal, TurnWork.Effects);
+        var effectsRelay = results.Turn("Postgres", TurnScenario.Distinct, goal, TurnWork.Effects, relay: true);
+        if (effects is not null || effectsRelay is not null)
         {
-            var met = r.Spread.Fired == r.Spread.Count && r.Spread.Lag.P99 < LagGoalMs;
-            var line = string.Create(Invariant,
-                $"- **Reminder goal on {r.Provider} (p99 lag < 1 s with {r.Registered:N0} registered): {(met ? "met" : "not met")}.** {r.Spread.Count:N0} reminders due over {options.ReminderSpreadSeconds:0.#} s: p50 {Ms(r.Spread.Lag.P50)} ms, p99 {Ms(r.Spread.Lag.P99)} ms, max {Ms(r.Spread.Lag.Max)} ms, {r.Spread.Fired:N0} fired.");
-            if (r.Burst is { } burst)
+            var parts = new List<string>();
+            if (effects is not null)
             {
-                line += string.Create(Invariant,
-                    $" {burst.Count:N0} due at the same moment were all fired {Ms(burst.Lag.Max)} ms after it (p50 {Ms(burst.Lag.P50)} ms): a backlog goes at about {burst.Fired / Math.Max(burst.Lag.Max / 1000, 0.001):F0} firings/s with the default parallelism of 8.");
+                parts.Add(string.Format(Invariant, "{0:F0} turns/s with the outbox relay off ({1} × the plain counter{2})", effects.TurnsPerSecond, Ratio(effects.TurnsPerSecond, turn?.TurnsPerSecond), pg is null ? string.Empty : string.Format(Invariant, ", {0:F2} × pgbench", effects.TurnsPerSecond / pg.Tps)));
             }
 
-            line += string.Create(Invariant, $" Registering {r.Registered:N0} through {r.Grains:N0} turns took {r.RegisterSeconds:F1} s ({r.RegisterPerSecond:F0}/s).");
+            if (effectsRelay is not null)
+            {
+                parts.Add(string.Format(Invariant, "{0:F0} turns/s with it on, relaying to the in-memory bus meanwhile ({1} × the plain counter{2}; {3:N0} events not yet relayed when the cell ended)", effectsRelay.TurnsPerSecond, Ratio(effectsRelay.TurnsPerSecond, turn?.TurnsPerSecond), pg is null ? string.Empty : string.Format(Invariant, ", {0:F2} × pgbench", effectsRelay.TurnsPerSecond / pg.Tps), effectsRelay.OutboxRows));
+            }
+
+            text.AppendLine(Invariant,
+                $"- **A turn that also raises an event and writes a read-model row** (the PostgreSQL write function takes them out of the record and stores them in the same statement), {goal} callers: {string.Join("; ", parts)}. PostgreSQL CPU a turn {PerOp(effects?.Cpu.Postgres ?? double.NaN, effects?.TurnsPerSecond ?? 0)} µs against the counter's {PerOp(turn?.Cpu.Postgres ?? double.NaN, turn?.TurnsPerSecond ?? 0)}.");
+        }
+
+        var sqlite = Cells(TurnWork.Counter).Where(t => t.Provider == "Sqlite" && t.Scenario == TurnScenario.Distinct).OrderBy(t => t.Callers).ToList();
+        if (sqlite.Count > 0)
+        {
+            text.AppendLine(Invariant,
+                $"- **SQLite** (one writer: every write queues on the node's single-writer gate): {string.Join(", ", sqlite.Select(t => string.Format(Invariant, "{0:F0} turns/s at {1} caller(s) (p99 {2} ms)", t.TurnsPerSecond, t.Callers, Ms(t.Latency.P99))))}.");
+        }
+
+        var oneGrain = Cells(TurnWork.Counter).Where(t => t.Scenario != TurnScenario.Distinct).OrderBy(t => t.Provider).ThenBy(t => t.Scenario).ToList();
+        if (oneGrain.Count > 0)
+        {
+            text.AppendLine(Invariant,
+                $"- **{options.ContendedCallers} callers on ONE grain** (Orleans runs one turn of a grain at a time, so this is the grain's own write latency in a row): {string.Join("; ", oneGrain.Select(t => string.Format(Invariant, "{0}{1}: {2:F0} turns/s, p99 {3} ms, {4} errors", t.Provider, t.Silos == 2 ? ", callers split over 2 silos of one cluster" : string.Empty, t.TurnsPerSecond, Ms(t.Latency.P99), t.Errors)))}.");
+        }
+
+        var counterCells = Cells(TurnWork.Counter).Concat(Cells(TurnWork.Effects)).ToList();
+        if (counterCells.Count > 0)
+        {
+            var inconsistent = counterCells.Where(t => !t.Consistent).ToList();
+            text.AppendLine(inconsistent.Count == 0
+                ? string.Create(Invariant, $"- **Counters add up:** in every one of the {counterCells.Count} cells the counters read back afterwards equal the turns that reported success (no lost or phantom update){(counterCells.Sum(t => t.Errors) == 0 ? ", and no call failed" : string.Empty)}.")
+                : "- **Counters do NOT add up** in: " + string.Join(", ", inconsistent.Select(t => $"{t.Provider} {t.WorkText} {t.ScenarioText} {t.Callers} (stored {t.Stored})")) + ".");
+        }
+
+        // Goal 2: reminder lag.
+        foreach (var r in results.Reminders)
+        {
+            var first = r.First;
+            static bool Within(ReminderRound round) => round.Spread.Fired == round.Spread.Count && round.Spread.Lag.P99 < LagGoalMs;
+            var met = Within(first);
+            var verdict = r.Rounds.Count == 1 || r.Rounds.All(Within)
+                ? (met ? "met" : "not met")
+                : (met ? "met at a random moment, not met around a refresh of the reminder list" : "not met");
+            var line = string.Create(Invariant,
+                $"- **Reminders on {r.Provider} (p99 lag < 1 s with {r.Registered:N0} registered{(r.Silos > 1 ? string.Format(Invariant, " over {0} silos of one cluster", r.Silos) : string.Empty)}): {verdict}.** {first.Spread.Count:N0} reminders due evenly over {options.ReminderSpreadSeconds:0.#} s, each set through a grain turn shortly before: p50 {Ms(first.Spread.Lag.P50)} ms, p99 {Ms(first.Spread.Lag.P99)} ms, max {Ms(first.Spread.Lag.Max)} ms, {first.Spread.Fired:N0} fired.");
+            if (first.Burst is { } burst)
+            {
+                line += string.Create(Invariant,
+                    $" {burst.Count:N0} due at one moment were all fired {Ms(burst.Lag.Max)} ms after it (p50 {Ms(burst.Lag.P50)} ms): about {burst.Fired / Math.Max(burst.Lag.Max / 1000, 0.001):F0} firings/s from a backlog.");
+            }
+
+            var bulk = r.Bulk;
+            var how = new List<string>();
+            if (r.ThroughTurns > 0)
+            {
+                how.Add(string.Format(Invariant, "{0:N0} through {1:N0} grain turns ({2} a turn, {3} turns at once) in {4:F0} s ({5}/s)", r.ThroughTurns, r.TurnCalls, options.RemindersPerGrain, options.RegisterParallelism, r.TurnSeconds, PerSecond(r.ThroughTurns, r.TurnSeconds)));
+            }
+
+            if (r.ThroughTable > 0)
+            {
+                how.Add(string.Format(Invariant, "{0:N0} straight into the table through Orleans' IReminderTable (UpsertRow, {1} at once, the statement the reminder service runs for a registration) in {2:F0} s ({3}/s)", r.ThroughTable, options.RegisterParallelism, r.TableSeconds, PerSecond(r.ThroughTable, r.TableSeconds)));
+            }
+
+            line += string.Create(Invariant, $" The other {bulk:N0}, due a day or two later, were registered first: {string.Join(", then ", how)}.");
+            line += string.Create(Invariant,
+                $" Orleans keeps only reminders due within its loading window ({Span(r.LoadingWindow)}) in memory, and each silo reads its whole share of the table every {Span(r.RefreshPeriod)} (the largest such sweep here: {r.LargestSweep?.Rows ?? 0:N0} rows in {r.LargestSweep?.Milliseconds ?? double.NaN:N0} ms). The measured reminders are set through grains shortly before they are due, the way the product sets deadlines, so they reach the owning silo's memory at once and wait for no read; ");
+            var duringFirst = r.SweepsDuring(first);
+            line += duringFirst.Count == 0
+                ? "no refresh sweep overlapped this round."
+                : string.Create(Invariant, $"{duringFirst.Count} sweep(s) overlapped this round ({Sweeps(duringFirst)}).");
+            if (r.Rounds.Skip(1).FirstOrDefault() is { } around)
+            {
+                var during = r.SweepsDuring(around);
+                line += string.Create(Invariant,
+                    $" A second round of {around.Spread.Count:N0} was placed so that a silo's next refresh was due a third of the way into its window{(during.Count == 0 ? " (no sweep came while it ran: the prediction missed)" : string.Format(Invariant, " ({0})", Sweeps(during)))}: p50 {Ms(around.Spread.Lag.P50)} ms, p99 {Ms(around.Spread.Lag.P99)} ms, max {Ms(around.Spread.Lag.Max)} ms, {around.Spread.Fired:N0} fired, {around.Spread.OverGoal:N0} of them 1 s or more late{(Within(around) ? ": within the goal too" : ": NOT within the goal")}; the process spent {around.GcPauseMs:F0} ms in GC pauses ({around.Gen2Collections} gen2 collections) while they fired, against {first.GcPauseMs:F0} ms ({first.Gen2Collections}) in the first round.");
+                if (!Within(around))
+                {
+                    line += string.Create(Invariant,
+                        $" So with {r.Registered:N0} reminders and Orleans' default options each silo stalls the reminders it owns for a few seconds once every {Span(r.RefreshPeriod)} while it reads and reconciles its share of the table; the reminders due meanwhile fire late, and a 20-second window that contains such a refresh misses the goal.");
+                }
+            }
+
             text.AppendLine(line);
         }
 
-        // Mode choice.
-        var pairs = ModePairs();
-        if (pairs.Count > 0)
+        // Goal 3: wallboard (this run's part, if it ran).
+        if (results.Wallboard.Count > 0)
         {
-            var single = pairs.Where(p => p.Optimistic.Nodes == 1).ToList();
-            var geo = single.Count == 0 ? double.NaN : Math.Exp(single.Average(p => Math.Log(p.RowLock.TurnsPerSecond / p.Optimistic.TurnsPerSecond)));
-            var two = pairs.FirstOrDefault(p => p.Optimistic.Nodes == 2);
+            var all = results.Wallboard.SelectMany(r => r.Series).ToList();
+            var pooled = Percentiles.FromMilliseconds([.. all.SelectMany(s => s.LatencyMs)]);
+            var met = results.Wallboard.All(WallboardReport.Met);
             text.AppendLine(Invariant,
-                $"- **Optimistic or RowLock.** On one node RowLock ran at {geo:F2} × Optimistic's throughput (geometric mean over {single.Count} PostgreSQL cells): on one node the activation gate already serialises a grain's turns, so RowLock only adds its `SELECT … FOR UPDATE` round trip per turn while Optimistic writes straight from the cached state.");
-            if (two is var (o2, r2) && o2 is not null)
-            {
-                text.AppendLine(Invariant,
-                    $"  With {o2.Callers} callers on one grain split over two nodes (the case the modes exist for): Optimistic {o2.TurnsPerSecond:F0} turns/s, {o2.RunsPerTurn:F2} runs of the grain code per committed turn, {o2.Errors} calls failed, p99 {Ms(o2.Latency.P99)} ms; RowLock {r2.TurnsPerSecond:F0} turns/s, {r2.RunsPerTurn:F2} runs per turn, {r2.Errors} failed, p99 {Ms(r2.Latency.P99)} ms.");
-                text.AppendLine("  " + Recommendation(geo, o2, r2));
-            }
+                $"- **Wallboard (p99 change-to-screen < 500 ms with {options.WallboardClients} clients): {(met ? "met" : "not met")}.** Over {results.Wallboard.Count} runs of a fresh gateway process, ticket intakes and presence changes together: p50 {Ms(pooled.P50)} ms, p99 {Ms(pooled.P99)} ms, max {Ms(pooled.Max)} ms; {all.Sum(s => s.Pairs):N0} of {all.Sum(s => s.Expected):N0} (client, change) pairs arrived. Details in the wallboard section below.");
+        }
+        else
+        {
+            text.AppendLine("- **Wallboard:** not run this time; see the wallboard section below for its own date and figures.");
         }
 
-        var sqlite = options.SqliteModes.Select(m => results.Turn("Sqlite", m, TurnScenario.Distinct, GoalCallers) ?? results.Turns.Where(t => t.Provider == "Sqlite" && t.Mode == m && t.Scenario == TurnScenario.Distinct).MaxBy(t => t.Callers))
-            .OfType<TurnResult>().ToList();
-        if (sqlite.Count > 0)
+        // Goal 4: start-up.
+        var starts = results.Startup.Where(s => s.Error is null).ToList();
+        if (results.Startup.Count > 0)
         {
-            var top = sqlite.MaxBy(t => t.TurnsPerSecond)!;
-            var one = results.Turn("Sqlite", top.Mode, TurnScenario.Distinct, 1);
+            var warm = starts.Where(s => s.Run > 1).Select(s => s.ReadySeconds).ToArray();
+            var cold = starts.FirstOrDefault(s => s.Run == 1);
+            var warmP = Percentiles.FromMilliseconds([.. warm]);
+            var worst = starts.Count == 0 ? double.NaN : starts.Max(s => s.ReadySeconds);
+            var met = starts.Count == results.Startup.Count && worst < StartupGoalSeconds;
             text.AppendLine(Invariant,
-                $"- **SQLite** has one writer: every write transaction queues on one in-process gate, so more callers add queueing, not throughput ({(one is null ? string.Empty : string.Format(Invariant, "{0:F0} turns/s at 1 caller, ", one.TurnsPerSecond))}{top.TurnsPerSecond:F0} at {top.Callers}, p99 {Ms(top.Latency.P99)} ms, {top.Mode}).");
+                $"- **Embedded start-up (process start to /readyz 200 < {StartupGoalSeconds:0} s): {(met ? "met" : "not met")}.** {(cold is null ? "cold run failed" : string.Format(Invariant, "First (cold) run {0:F2} s", cold.ReadySeconds))}; the {warm.Length} runs after it: p50 {warmP.P50:F2} s, max {warmP.Max:F2} s. Each run starts the gateway's build output in an empty directory with its shipped settings (SQLite, in-memory bus, demo data), so each creates and migrates its database and seeds the three demo projects before it is ready; the demo floor (agents, customers, tickets) was seeded {(starts.Where(s => s.FloorSeconds is not null).Select(s => s.FloorSeconds!.Value - s.ReadySeconds).DefaultIfEmpty(double.NaN).Average()):F1} s after ready on average. {(results.Startup.Count - starts.Count > 0 ? $"{results.Startup.Count - starts.Count} run(s) failed." : string.Empty)}");
         }
 
-        var oneCaller = results.Turn("Postgres", "Optimistic", TurnScenario.Distinct, 1);
-        var oneRaw = results.RawAt(1);
-        if (oneCaller is not null && oneRaw is not null && oneCaller.Cpu.IsKnown)
-        {
-            text.AppendLine(Invariant,
-                $"- **One caller:** the .NET process used {oneCaller.Cpu.Self:F2} cores to run one caller's turns one after another ({PerOp(oneCaller.Cpu.Self, oneCaller.TurnsPerSecond)} µs a turn, against {(goalTurns.FirstOrDefault(t => t.Mode == "Optimistic") is { } t64 ? PerOp(t64.Cpu.Self, t64.TurnsPerSecond) : "–")} at {GoalCallers} callers); the raw Npgsql loop did the same ({oneRaw.Cpu.Self:F2} cores, {PerOp(oneRaw.Cpu.Self, oneRaw.PerSecond)} µs a transaction). That is .NET's thread pool spinning while it waits for the next reply, not the runtime's code; on {machine.Processors} cores it takes CPU the database could use.");
-        }
-
-        var inconsistent = results.Turns.Where(t => !t.Consistent).ToList();
-        text.AppendLine(inconsistent.Count == 0
-            ? "- **Correctness check:** in every cell the counters read back afterwards add up exactly to the turns that reported success (no lost or phantom update)."
-            : "- **Correctness check FAILED** in: " + string.Join(", ", inconsistent.Select(t => $"{t.Provider} {t.Mode} {t.ScenarioText} {t.Callers}")) + ".");
-        var otherMax = results.Turns.Concat(results.Live).Select(t => t.Cpu.Other).Concat(results.Pgbench.Select(p => p.Cpu.Other)).Concat(results.Raw.Select(r => r.Cpu.Other))
+        var otherMax = results.Turns.Select(t => t.Cpu.Other).Concat(results.Pgbench.Select(p => p.Cpu.Other)).Concat(results.Raw.Select(r => r.Cpu.Other))
             .Where(o => !double.IsNaN(o)).DefaultIfEmpty(double.NaN).Max();
         text.AppendLine(
-            string.Create(Invariant, $"- **Caveats:** each cell ran once. While this bench was being written, separate runs of the same cell on this machine differed by up to about a quarter even with nothing else running (a small virtual machine), so read differences under ~25 % between single cells as noise; the *slowest–fastest second* column shows the swing inside a cell. Other processes used at most {Cores(otherMax)} cores during any throughput measurement of this run. Client and database share {machine.Processors} cores, so every figure includes CPU contention between the .NET process, PostgreSQL and pgbench. PostgreSQL runs with fsync and synchronous_commit on ({machine.PostgreSqlSettings}), so every commit waits for a WAL flush; ") +
+            string.Create(Invariant, $"- **Caveats:** each cell ran once; on this machine separate runs of the same cell differ by up to about a quarter even with nothing else running (a small virtual machine), so read differences under ~25 % between single cells as noise; the *slowest–fastest second* column shows the swing inside a cell. Other processes used at most {Cores(otherMax)} cores during any throughput measurement of this run (a measurement above {Noise.Limit:0.##} is taken again, the least disturbed kept). Client, silo(s), PostgreSQL and pgbench share {machine.Processors} cores, so every figure includes their competition for CPU. PostgreSQL runs with {machine.PostgreSqlSettings}, so every commit waits for a WAL flush; ") +
             (machine.FsyncMicroseconds < 300
                 ? string.Create(Invariant, $"this disk acknowledges one in about {machine.FsyncMicroseconds:F0} µs, so commits are cheap here and the load is CPU-bound: on a disk with millisecond flushes the figures would be lower and bound by the disk.")
                 : string.Create(Invariant, $"this disk takes about {machine.FsyncMicroseconds:F0} µs for one.")));
         return text.ToString();
     }
 
-    private static string Recommendation(double rowLockOverOptimistic, TurnResult optimistic, TurnResult rowLock)
+    /// <summary>Where a counter turn's time goes at the goal's callers, from the breakdown cells, statements, JSON and the write function alone.</summary>
+    private string WhereTheTimeGoes(TurnResult turn, PgbenchResult pg)
     {
-        var optimisticFails = optimistic.Errors > 0;
-        var crossNode = rowLock.TurnsPerSecond / optimistic.TurnsPerSecond;
-        if (!optimisticFails && rowLockOverOptimistic < 0.97 && crossNode < 1.1)
+        var text = new StringBuilder();
+        text.Append(Invariant,
+            $"  Where the time goes at {turn.Callers} callers: a turn cost {PerOp(turn.Cpu.Self, turn.TurnsPerSecond)} µs of CPU in the .NET process (silo and callers) and {PerOp(turn.Cpu.Postgres, turn.TurnsPerSecond)} µs in PostgreSQL ({turn.Cpu.Self:F2} and {turn.Cpu.Postgres:F2} of the {machine.Processors} cores), {PerOp(turn.Cpu.Self + turn.Cpu.Postgres, turn.TurnsPerSecond)} µs in all; a pgbench -N transaction {PerOp(pg.Cpu.Self, pg.Tps)} µs in pgbench and {PerOp(pg.Cpu.Postgres, pg.Tps)} µs in PostgreSQL, {PerOp(pg.Cpu.Self + pg.Cpu.Postgres, pg.Tps)} µs in all. With client and server on the same {machine.Processors} cores, throughput goes roughly as the inverse of that sum.");
+        var query = results.Turn("Postgres", TurnScenario.Distinct, turn.Callers, TurnWork.Query);
+        var unchanged = results.Turn("Postgres", TurnScenario.Distinct, turn.Callers, TurnWork.Unchanged);
+        if (query is not null && unchanged is not null)
         {
-            return string.Format(Invariant,
-                "Recommendation from these figures: **Optimistic** (the default). It is faster on one node and held up under cross-node contention here (no failed calls, RowLock only {0:F2} × its throughput there).",
-                crossNode);
+            text.Append(Invariant,
+                $" Of the .NET share, an Orleans call alone (a query) cost {PerOp(query.Cpu.Self, query.TurnsPerSecond)} µs ({query.TurnsPerSecond:F0} calls/s), a turn that writes nothing {PerOp(unchanged.Cpu.Self, unchanged.TurnsPerSecond)} µs ({unchanged.TurnsPerSecond:F0}/s): the write through the ADO.NET provider and Npgsql adds the rest.");
         }
 
-        if (optimisticFails || (crossNode >= 1.1 && rowLockOverOptimistic >= 0.9))
+        if (results.Json is { } json)
         {
-            return string.Format(Invariant,
-                "Recommendation from these figures: **RowLock** for deployments with more than one node, since under cross-node contention Optimistic {0}; on a single node the cost of RowLock is the {1:P0} throughput difference above.",
-                optimisticFails ? "made callers fail after exhausting its re-runs" : string.Format(Invariant, "reached only {0:F2} × RowLock's throughput by re-running turns", 1 / crossNode),
-                1 - rowLockOverOptimistic);
+            text.Append(Invariant, $" The turn's JSON is {json.TurnMicroseconds:F1} µs of it.");
         }
 
-        return string.Format(Invariant,
-            "Recommendation from these figures: the difference is mixed (one node: RowLock {0:F2} × Optimistic; contended across nodes: RowLock {1:F2} × Optimistic); keep **Optimistic** (the default) unless grains are hot across nodes.",
-            rowLockOverOptimistic, crossNode);
+        if (results.RawAt(turn.Callers, Breakdown.ProviderVariant) is { } provider)
+        {
+            text.Append(Invariant,
+                $" Orleans' ADO.NET storage provider called alone (no grain call, no turn) did {provider.PerSecond:F0} writes/s at {PerOp(provider.Cpu.Self, provider.PerSecond)} µs .NET and {PerOp(provider.Cpu.Postgres, provider.PerSecond)} µs PostgreSQL a write.");
+        }
+
+        if (results.RawAt(turn.Callers) is { } raw)
+        {
+            text.Append(Invariant,
+                $" The project's write function called straight through Npgsql (the same statement, connection per write) did {raw.PerSecond:F0} writes/s at {PerOp(raw.Cpu.Self, raw.PerSecond)} µs .NET and {PerOp(raw.Cpu.Postgres, raw.PerSecond)} µs PostgreSQL a write: that is {raw.PerSecond / pg.Tps:F2} × pgbench without Orleans, and the turns kept {turn.TurnsPerSecond / raw.PerSecond:P0} of it.");
+        }
+
+        if (results.Statements is { } s)
+        {
+            text.Append(Invariant,
+                $" Per turn Npgsql sent {s.CommandsPerTurn:F2} commands and PostgreSQL committed {s.TransactionsPerTurn:F2} transactions (a pgbench -N transaction is five statements in one): the provider opens a pooled connection for each write, and Npgsql resets a pooled connection with DISCARD ALL before its next use, which also throws away the plans PL/pgSQL cached for the write function.");
+        }
+
+        var noReset = results.Turn("Postgres", TurnScenario.Distinct, turn.Callers, variant: BenchOptions.NoResetOnClose);
+        var rawNoReset = results.RawAt(turn.Callers, BenchOptions.NoResetOnClose);
+        if (noReset is not null || rawNoReset is not null)
+        {
+            var parts = new List<string>();
+            if (noReset is not null)
+            {
+                parts.Add(string.Format(Invariant, "the turns did {0:F0}/s ({1:F2} × pgbench, {2} µs PostgreSQL CPU a turn)", noReset.TurnsPerSecond, noReset.TurnsPerSecond / pg.Tps, PerOp(noReset.Cpu.Postgres, noReset.TurnsPerSecond)));
+            }
+
+            if (rawNoReset is not null)
+            {
+                parts.Add(string.Format(Invariant, "the write function alone {0:F0}/s ({1:F2} × pgbench, {2} µs PostgreSQL CPU a write)", rawNoReset.PerSecond, rawNoReset.PerSecond / pg.Tps, PerOp(rawNoReset.Cpu.Postgres, rawNoReset.PerSecond)));
+            }
+
+            text.Append(Invariant, $" With `{BenchOptions.NoResetOnClose}` added to the connection string (the session is not reset when a connection goes back to the pool; not the shipped setting): {string.Join("; ", parts)}.");
+        }
+
+        return text.ToString();
     }
 
-    private List<(TurnResult Optimistic, TurnResult RowLock)> ModePairs() =>
-        results.Turns
-            .Where(t => t.Provider == "Postgres" && t.Mode == "Optimistic")
-            .Select(o => (o, r: results.Turn("Postgres", "RowLock", o.Scenario, o.Callers)))
-            .Where(x => x.r is not null)
-            .OrderBy(x => x.o.Scenario).ThenBy(x => x.o.Callers)
-            .Select(x => (x.o, x.r!))
-            .ToList();
-
-    /// <summary>The whole of docs/benchmarks.md; <paramref name="wallboardSection"/> (the marked wallboard section, new or kept) goes at the end.</summary>
-    public string Document(string? wallboardSection)
+    /// <summary>The whole of docs/benchmarks.md; the wallboard section (new or kept) and the section from before the move to Orleans (kept) go at the end.</summary>
+    public string Document(string? wallboardSection, string? beforeSection)
     {
         var text = new StringBuilder();
         text.AppendLine("# Benchmarks");
         text.AppendLine();
-        text.AppendLine("Written by `bench/HotlineGrains.Bench` (see `bench/README.md`); do not edit by hand, run it again.");
+        text.AppendLine("Written by `bench/HotlineGrains.Bench` (see `bench/README.md`); do not edit by hand, run it again. The grains run on Microsoft Orleans 10.4.2; the figures measured on the project's own runtime before the move are kept at the end, condensed.");
         text.AppendLine();
         text.AppendLine(Invariant, $"- **Date:** {startedAt.ToString("yyyy-MM-dd HH:mm zzz", Invariant)}");
         text.AppendLine(Invariant, $"- **Command:** `{Command()}` (from the repository root, after `eval \"$(scripts/services.sh env)\"`)");
@@ -385,14 +522,15 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         text.AppendLine(Invariant, $"| Memory | {machine.Memory} |");
         text.AppendLine(Invariant, $"| OS | {machine.OperatingSystem} |");
         text.AppendLine(Invariant, $"| .NET | {machine.Dotnet} ({machine.Build}) |");
+        text.AppendLine("| Orleans | 10.4.2 (Microsoft.Orleans.Server, Persistence.AdoNet, Reminders.AdoNet, Clustering.AdoNet) |");
         text.AppendLine(Invariant, $"| PostgreSQL | {machine.PostgreSql} |");
         text.AppendLine(Invariant, $"| PostgreSQL settings | {machine.PostgreSqlSettings} |");
         text.AppendLine(Invariant, $"| pgbench | {machine.Pgbench} |");
-        text.AppendLine(Invariant, $"| SQLite | {machine.Sqlite} (WAL, synchronous=normal, as the runtime opens it) |");
+        text.AppendLine(Invariant, $"| SQLite | {machine.Sqlite} (WAL, as the silo opens it) |");
         text.AppendLine(Invariant, $"| Disk | {machine.Disk} |");
         text.AppendLine(Invariant, $"| Source measured | {machine.Source} |");
         text.AppendLine();
-        text.AppendLine("Client, PostgreSQL server and pgbench all run on this one machine over loopback TCP.");
+        text.AppendLine("Bench, silos, PostgreSQL server and pgbench all run on this one machine over loopback TCP.");
         text.AppendLine();
         text.AppendLine("## Goals and reading");
         text.AppendLine();
@@ -403,16 +541,24 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
         text.Append(Tables().Replace("### ", "#### ", StringComparison.Ordinal));
         text.AppendLine("## Method");
         text.AppendLine();
-        text.AppendLine("- Every cell runs in a fresh database: a throw-away PostgreSQL database created with the admin connection (`HOTLINE_TEST_POSTGRES`) and dropped afterwards, or a temp SQLite file. The silo is the real runtime as `AddSilo` wires it (logging at Warning, in-memory bus); the reminder loop and the outbox relay are off except in their own tests.");
-        text.AppendLine("- Grain turns: each caller loops on `IGrainFactory.CallAsync` on the `bench-counter` grain for the cell's duration after a warm-up with the same load; a turn increments the counter, so every turn is a write transaction. *Callers* are concurrent loops; *Grains* \"one each\" gives every caller its own grain, \"ONE\" puts them all on one grain; *Nodes* 2 means two silo hosts in this process on the same database, callers split between them. Latency is one `CallAsync`, measured in the caller. *runs/turn* is how often the grain code ran per committed turn (above 1: turns re-run after losing a race). *counters add up*: afterwards the counters are read back and must equal the number of calls that succeeded.");
-        text.AppendLine("- pgbench: `pgbench -i` on a throw-away database, then `pgbench -N` with the same client counts and duration, each after a warm-up, interleaved with the PostgreSQL grain cells of the same client count.");
-        text.AppendLine(Invariant, $"- Reminders: {options.RemindersPerGrain} reminders per `bench-reminder` grain, set in one turn per grain, {options.RegisterParallelism} turns at once; all but the measured ones are due 1–2 days later. The measured ones (one reminder on each of the first grains) are set next: the *spread* set due evenly over the window shown, the *burst* set all due at one moment after it, counted from when they started being set. Lag = wall-clock time the grain's `ReceiveReminder` first ran − the reminder's due time.");
-        text.AppendLine("- Outbox: a silo with the relay off commits the events (10 per turn); a second silo with the relay on starts on that database, timed from its start until a MassTransit consumer on the in-memory bus has received every event. Then turns that each increment a counter and publish one event are timed with the relay off and on.");
-        text.AppendLine(Invariant, $"- CPU: while each measurement runs, the bench reads /proc for the CPU time of its own process (pgbench included), of the PostgreSQL processes, and of the whole machine; *other processes* is the rest (builds, tests, other people's databases on the same machine). A measurement during which others used more than {Noise.Limit:0.##} cores is taken again (up to {Noise.Retries} more time(s)) and the least disturbed one is kept; before each one the bench waits up to {Noise.QuietWait.TotalSeconds:0} s for the machine to be quiet. µs/turn = CPU time ÷ turns.");
+        text.AppendLine("- Every measurement gets a fresh database: a throw-away PostgreSQL database created with the admin connection (`HOTLINE_TEST_POSTGRES`) and dropped afterwards, or a temp SQLite file. A silo is the service as `builder.AddHotline()` wires it for the gateway and the headless silo (Orleans 10.4.2; storage provider \"hotline\": the project's SQLite `IGrainStorage`, or Orleans' ADO.NET provider on PostgreSQL with the project's queries and write function from migration 0004; the matching reminder table; localhost clustering on SQLite, ADO.NET clustering on PostgreSQL), with the bench's grains (`BenchGrains.cs`, `HotlineGrain<TState>` like the product's), logging at Warning and the in-memory bus. The outbox relay is off (`Outbox:Enabled=false`) except where a table says it is on. Two silos of one cluster are two hosts in the bench's process on the same database, with ports of their own and the tests' fast failure detection (`TestSilo.Postgres`).");
+        text.AppendLine("- Grain turns: each caller loops on a call to an `IBenchCounterGrain` through the silo's `IGrainFactory` for the cell's duration after a warm-up with the same load; `Increment` is a turn that adds one to the counter, so every call is one write of the grain record (state, reminders, handled messages) through the provider. *Grains* \"one each\" gives every caller its own grain, \"ONE\" puts them all on one grain; with 2 silos the callers alternate between the silos, so half of the calls cross to the silo holding the activation. Latency is one call, measured in the caller. Afterwards each counter is read (a query) and the sum must equal the calls that succeeded, warm-up included.");
+        text.AppendLine("- pgbench: `pgbench -i` on a throw-away database, then `pgbench -N` (the built-in simple update: BEGIN, UPDATE, SELECT, INSERT, END) with the same client counts and duration, each after a warm-up, interleaved with the PostgreSQL grain cells of the same count. The write function alone: the `WriteToStorageKey` query the provider runs (`select hotline_write_grain(...)`), read from OrleansQuery in a migrated database and sent by as many Npgsql clients, each on its own key, with the payload a counter turn writes, a pooled connection opened and closed per write as the provider does.");
+        text.AppendLine("- Where the time goes: the same 64-caller cell with a query (`[AlwaysInterleave]`, no turn) and with a turn that changes nothing (HotlineGrain stores nothing when state and effects are unchanged), beside the counter turn; statements per turn counted from Npgsql's tracing (an `ActivityListener` on the \"Npgsql\" source) and from pg_stat_database's transaction count of the scratch database (read with the pool cleared, so every backend has reported), less the idle silo's own over as long; the JSON of a turn timed on one thread.");
+        text.AppendLine(Invariant, $"- Reminders: the bulk, due 1–2 days later, registered first ({options.RemindersPerGrain} per grain, {options.RegisterParallelism} calls at once); then the measured reminders, one per grain on grains of their own, each set through a grain turn (`Turn.SetReminder`: registered with Orleans before the turn's state is stored) starting {options.ReminderLeadSeconds:0.#} s before the first is due: the *spread* set due evenly over the window shown, the *burst* all at one moment after it. Lag = wall-clock time the grain's `ReceiveReminder` first ran − the reminder's due time. The silos' reminder tables are wrapped (unchanged) to time their range reads. On PostgreSQL the silos form one cluster, so each owns about half of the ring and of the reminders.");
+        text.AppendLine("- Outbox: a silo with the relay off stores the events (10 per turn); a second silo with the relay on starts on that database, timed from its start until a MassTransit consumer on the in-memory bus has received every event.");
+        text.AppendLine("- Start-up: the gateway's build output (`src/Gateway/bin/Release`) started with `dotnet` as its own process (`GatewayProcess`) in an empty temp directory with its shipped settings plus ports of its own; timed from just before the process starts until `/readyz` answers 200, polled every 50 ms. Run 1 is the first start of the run (the build's files are likely in the page cache already; nothing is flushed).");
+        text.AppendLine(Invariant, $"- CPU: while each measurement runs, the bench reads /proc for the CPU time of its own process (silos, callers, pgbench once it exits), of the PostgreSQL processes, and of the whole machine; *other processes* is the rest (builds, tests, other people's databases on the same machine). A measurement during which others used more than {Noise.Limit:0.##} cores is taken again (up to {Noise.Retries} more time(s)) and the least disturbed one is kept; before each one the bench waits up to {Noise.QuietWait.TotalSeconds:0} s for the machine to be quiet. µs/turn = CPU time ÷ turns.");
         if (wallboardSection is not null)
         {
             text.AppendLine();
             text.Append(wallboardSection);
+        }
+
+        if (beforeSection is not null)
+        {
+            text.AppendLine();
+            text.Append(beforeSection);
         }
 
         return text.ToString();
@@ -421,8 +567,22 @@ internal sealed class Report(BenchOptions options, Machine machine, Results resu
     private static string PerOp(double cores, double perSecond) =>
         double.IsNaN(cores) || perSecond <= 0 ? "–" : (cores / perSecond * 1e6).ToString("F0", Invariant);
 
+    private static string Sweeps(IEnumerable<ReadSweep> sweeps) =>
+        sweeps.Any()
+            ? string.Join(", ", sweeps.Select(w => string.Format(Invariant, "{0}: {1:N0} rows in {2:N0} ms", w.Silo, w.Rows, w.Milliseconds)))
+            : "none";
+
+    private static string PerSecond(int count, double seconds) =>
+        count == 0 || seconds <= 0 ? "–" : (count / seconds).ToString("F0", Invariant);
+
     private static string Cores(double cores) =>
         double.IsNaN(cores) ? "–" : cores.ToString("F2", Invariant);
+
+    private static string Ratio(double? a, double? b) =>
+        a is { } x && b is { } y && y > 0 ? (x / y).ToString("F2", Invariant) : "–";
+
+    private static string Span(TimeSpan span) =>
+        span.TotalMinutes >= 1 && span.TotalMinutes == Math.Floor(span.TotalMinutes) ? $"{span.TotalMinutes:0} min" : $"{span.TotalSeconds:0.#} s";
 
     private static string Ms(double value) =>
         double.IsNaN(value) ? "–" : value >= 100 ? value.ToString("F0", Invariant) : value.ToString("F2", Invariant);

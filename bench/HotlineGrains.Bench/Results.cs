@@ -3,6 +3,7 @@ namespace HotlineGrains.Bench;
 /// <summary>Everything one run measured.</summary>
 internal sealed class Results
 {
+    /// <summary>Every grain-call cell: counter turns, turns with effects, the breakdown's queries and empty turns.</summary>
     public List<TurnResult> Turns { get; } = [];
 
     public List<PgbenchResult> Pgbench { get; } = [];
@@ -13,12 +14,15 @@ internal sealed class Results
 
     public List<RawResult> Raw { get; } = [];
 
+    public StatementCount? Statements { get; set; }
+
+    public JsonCost? Json { get; set; }
+
     public List<ReminderResult> Reminders { get; } = [];
 
     public List<OutboxResult> Outbox { get; } = [];
 
-    /// <summary>Turns that publish an event, with the relay off and on.</summary>
-    public List<TurnResult> Live { get; } = [];
+    public List<StartupRun> Startup { get; } = [];
 
     /// <summary>Wallboard runs, one per gateway configuration.</summary>
     public List<WallboardRun> Wallboard { get; } = [];
@@ -26,10 +30,10 @@ internal sealed class Results
     /// <summary>Parts that failed, with why; the rest of the run goes on.</summary>
     public List<string> Failures { get; } = [];
 
-    public TurnResult? Turn(string provider, string mode, TurnScenario scenario, int callers) =>
-        Turns.FirstOrDefault(t => t.Provider == provider && t.Mode == mode && t.Scenario == scenario && t.Callers == callers);
+    public TurnResult? Turn(string provider, TurnScenario scenario, int callers, TurnWork work = TurnWork.Counter, bool relay = false, string? variant = null) =>
+        Turns.FirstOrDefault(t => t.Provider == provider && t.Scenario == scenario && t.Callers == callers && t.Work == work && t.Relay == relay && t.Variant == variant);
 
     public PgbenchResult? PgbenchAt(int clients) => Pgbench.FirstOrDefault(p => p.Clients == clients);
 
-    public RawResult? RawAt(int clients) => Raw.FirstOrDefault(r => r.Clients == clients);
+    public RawResult? RawAt(int clients, string? variant = null) => Raw.FirstOrDefault(r => r.Clients == clients && r.Variant == variant);
 }

@@ -1,8 +1,7 @@
-using Orleans;
 using System.Diagnostics;
-using HotlineGrains.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans;
 
 namespace HotlineGrains.Bench;
 
@@ -11,27 +10,34 @@ internal enum TurnScenario
     /// <summary>Every caller on a grain of its own.</summary>
     Distinct,
 
-    /// <summary>All callers on one grain, one node.</summary>
+    /// <summary>All callers on one grain, one silo.</summary>
     OneGrain,
 
-    /// <summary>All callers on one grain, split over two silo hosts (two nodes) on the same database.</summary>
-    OneGrainTwoNodes,
+    /// <summary>All callers on one grain, half of them on each of two silos of one cluster (in this process).</summary>
+    OneGrainTwoSilos,
 }
 
-/// <summary>What one turn does.</summary>
+/// <summary>What one call does.</summary>
 internal enum TurnWork
 {
-    /// <summary>Increments a counter: a state write.</summary>
+    /// <summary>Increments a counter: one state write.</summary>
     Counter,
 
-    /// <summary>Increments a counter and publishes one event: a state write and an outbox row.</summary>
-    CounterAndEvent,
+    /// <summary>Increments a counter, raises an event and writes a read-model row: one write carrying all three.</summary>
+    Effects,
+
+    /// <summary>A turn that changes nothing, so nothing is written: Orleans' call and the turn's machinery.</summary>
+    Unchanged,
+
+    /// <summary>A query (<c>[AlwaysInterleave]</c>): Orleans' call alone.</summary>
+    Query,
 }
 
 internal sealed record TurnResult(
     string Provider,
-    string Mode,
     TurnScenario Scenario,
+    TurnWork Work,
+    bool Relay,
     int Callers,
     long Turns,
     long Errors,
@@ -39,117 +45,141 @@ internal sealed record TurnResult(
     Percentiles Latency,
     double RunsPerTurn,
     bool Consistent,
+    long Stored,
     string? FirstError,
     long[] PerSecond,
     CpuUse Cpu,
-    TurnWork Work = TurnWork.Counter,
-    bool Relay = false,
-    long Backlog = 0)
+    long OutboxRows,
+    long ReadModelRows,
+    string? Variant = null)
 {
     /// <summary>The slowest and fastest whole second of the measured window, in turns.</summary>
     public (long Min, long Max) SecondRange => PerSecond.Length == 0 ? (0, 0) : (PerSecond.Min(), PerSecond.Max());
 
     public double TurnsPerSecond => Turns / Seconds;
 
-    public int Nodes => Scenario == TurnScenario.OneGrainTwoNodes ? 2 : 1;
+    public int Silos => Scenario == TurnScenario.OneGrainTwoSilos ? 2 : 1;
 
     public string ScenarioText => Scenario switch
     {
         TurnScenario.Distinct => "own grain each",
-        TurnScenario.OneGrain => "one grain",
-        _ => "one grain, 2 nodes",
+        TurnScenario.OneGrain => "ONE grain",
+        _ => "ONE grain, 2 silos",
+    };
+
+    public string WorkText => Work switch
+    {
+        TurnWork.Counter => "counter",
+        TurnWork.Effects => "counter + event + read-model row",
+        TurnWork.Unchanged => "turn that changes nothing (no write)",
+        _ => "query (no turn, no write)",
     };
 }
 
 /// <summary>
-/// Grain-turn throughput and latency: callers loop on CallAsync for a fixed time, each turn
-/// increments a counter (a real write transaction). After the run the counters are read back and
-/// must add up to the number of turns that reported success (no lost update, no phantom turn).
+/// Grain-call throughput and latency: callers loop on a grain call for a fixed time; a counter turn
+/// is one write through the "hotline" storage provider. Afterwards the counters are read back and
+/// must add up to the calls that reported success (no lost update, no phantom turn).
 /// </summary>
 internal static class TurnBenchmark
 {
     public static async Task<TurnResult> RunAsync(
         BenchOptions options,
         string provider,
-        string mode,
         TurnScenario scenario,
         int callers,
         TurnWork work = TurnWork.Counter,
         bool relay = false,
+        string? connectionOptions = null,
         double? seconds = null)
     {
         await using var database = await ScratchDatabase.CreateAsync(provider, options.PostgresAdmin);
-        var nodes = scenario == TurnScenario.OneGrainTwoNodes ? 2 : 1;
+        var silos = scenario == TurnScenario.OneGrainTwoSilos ? 2 : 1;
         var hosts = new List<IHost>();
         try
         {
-            for (var n = 0; n < nodes; n++)
+            var settings = BenchSilo.Settings(database, relay);
+            if (connectionOptions is not null)
             {
-                hosts.Add(await BenchSilo.StartAsync(BenchSilo.Settings(database, mode, outbox: relay)));
+                settings["Storage:ConnectionString"] += ";" + connectionOptions;
+            }
+
+            for (var n = 0; n < silos; n++)
+            {
+                hosts.Add(await BenchSilo.StartAsync(settings, $"silo-{n + 1}"));
             }
 
             var plan = Enumerable.Range(0, callers)
-                .Select(i => (Client: hosts[i % nodes].Grains(), Key: scenario == TurnScenario.Distinct ? $"k{i:D3}" : "hot", Work: work))
+                .Select(i => (Grains: hosts[i % silos].Grains(), Key: scenario == TurnScenario.Distinct ? $"k{i:D3}" : "hot"))
                 .ToArray();
 
+            // Activate the grains (and the silos' connections) before anything is timed.
+            foreach (var key in plan.Select(p => p.Key).Distinct())
+            {
+                await hosts[0].Grains().GetGrain<IBenchCounterGrain>(key).Get();
+            }
+
             var warm = options.WarmupSeconds > 0
-                ? await LoadAsync(plan, TimeSpan.FromSeconds(options.WarmupSeconds), record: false)
-                : new LoadResult(0, 0, 0, [], null, []);
+                ? await LoadAsync(plan, work, TimeSpan.FromSeconds(options.WarmupSeconds), record: false)
+                : LoadResult.None;
             var runsBefore = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
             var sample = Noise.Start();
-            var measured = await LoadAsync(plan, TimeSpan.FromSeconds(seconds ?? options.Seconds), record: true);
+            var measured = await LoadAsync(plan, work, TimeSpan.FromSeconds(seconds ?? options.Seconds), record: true);
             var cpu = await Noise.StopAsync(sample);
             var runsAfter = hosts.Sum(h => h.Services.GetRequiredService<TurnCounter>().Runs);
-            var backlog = work == TurnWork.CounterAndEvent ? await database.CountAsync("select count(*) from outbox") : 0;
 
             long stored = 0;
             foreach (var key in plan.Select(p => p.Key).Distinct())
             {
-                stored += work == TurnWork.Counter
-                    ? await hosts[0].Grains().ReadAsync<CounterBenchGrain, long>(key, g => g.Value)
-                    : await hosts[0].Grains().ReadAsync<OutboxBenchGrain, long>(key, g => g.Published);
+                stored += await hosts[0].Grains().GetGrain<IBenchCounterGrain>(key).Get();
             }
 
+            var writes = work is TurnWork.Counter or TurnWork.Effects;
+            var expected = writes ? warm.Turns + measured.Turns : 0;
+            var outbox = work == TurnWork.Effects ? await database.CountAsync("select count(*) from outbox") : 0;
+            var rows = work == TurnWork.Effects ? await database.CountAsync($"select count(*) from read_models where model = '{BenchCounterGrain.ReadModel}'") : 0;
             return new TurnResult(
                 provider,
-                mode,
                 scenario,
+                work,
+                relay,
                 callers,
                 measured.Turns,
                 measured.Errors,
                 measured.Seconds,
                 Percentiles.FromTicks(measured.Latencies),
-                measured.Turns == 0 ? double.NaN : (double)(runsAfter - runsBefore) / measured.Turns,
-                stored == warm.Turns + measured.Turns,
+                work == TurnWork.Query || measured.Turns == 0 ? double.NaN : (double)(runsAfter - runsBefore) / measured.Turns,
+                stored == expected,
+                stored,
                 Describe(measured.FirstError ?? warm.FirstError),
                 measured.PerSecond,
                 cpu,
-                work,
-                relay,
-                backlog);
+                outbox,
+                rows,
+                connectionOptions);
         }
         finally
         {
-            foreach (var host in hosts)
-            {
-                await BenchSilo.StopAsync(host);
-            }
+            await BenchSilo.StopAllAsync(hosts);
         }
     }
 
     internal static string? Describe(Exception? error) =>
         error is null ? null : $"{error.GetType().Name}: {error.Message}";
 
-    private sealed record LoadResult(long Turns, long Errors, double Seconds, long[] Latencies, Exception? FirstError, long[] PerSecond);
+    private sealed record LoadResult(long Turns, long Errors, double Seconds, long[] Latencies, Exception? FirstError, long[] PerSecond)
+    {
+        public static readonly LoadResult None = new(0, 0, 0, [], null, []);
+    }
 
     private sealed record CallerResult(long Turns, long Errors, List<long>? Latencies, Exception? FirstError);
 
-    private static async Task<LoadResult> LoadAsync((IGrainFactory Client, string Key, TurnWork Work)[] plan, TimeSpan duration, bool record)
+    private static async Task<LoadResult> LoadAsync((IGrainFactory Grains, string Key)[] plan, TurnWork work, TimeSpan duration, bool record)
     {
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var perSecond = new long[(int)Math.Ceiling(duration.TotalSeconds) + 2];
-        var callers = plan.Select(p => Task.Run(() => CallerAsync(p.Client, p.Key, p.Work, start, end, perSecond, record))).ToArray();
+        var callers = plan.Select(p => Task.Run(() => CallerAsync(p.Grains.GetGrain<IBenchCounterGrain>(p.Key), work, start, end, perSecond, record))).ToArray();
         var results = await Task.WhenAll(callers);
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return new LoadResult(
@@ -161,7 +191,7 @@ internal static class TurnBenchmark
             perSecond[..(int)Math.Floor(duration.TotalSeconds)]);
     }
 
-    private static async Task<CallerResult> CallerAsync(IGrainFactory client, string key, TurnWork work, long start, long end, long[] perSecond, bool record)
+    private static async Task<CallerResult> CallerAsync(IBenchCounterGrain grain, TurnWork work, long start, long end, long[] perSecond, bool record)
     {
         var latencies = record ? new List<long>(16_384) : null;
         long turns = 0;
@@ -172,15 +202,13 @@ internal static class TurnBenchmark
             var started = Stopwatch.GetTimestamp();
             try
             {
-                if (work == TurnWork.Counter)
+                await (work switch
                 {
-                    await client.CallAsync<CounterBenchGrain, long>(key, static g => g.Increment());
-                }
-                else
-                {
-                    await client.CallAsync<OutboxBenchGrain>(key, static g => g.Emit(1));
-                }
-
+                    TurnWork.Counter => grain.Increment(),
+                    TurnWork.Effects => grain.IncrementWithEffects(),
+                    TurnWork.Unchanged => grain.Touch(),
+                    _ => grain.Get(),
+                });
                 var finished = Stopwatch.GetTimestamp();
                 latencies?.Add(finished - started);
                 Interlocked.Increment(ref perSecond[Math.Min(perSecond.Length - 1, (finished - start) / Stopwatch.Frequency)]);

@@ -76,10 +76,10 @@ internal sealed class WallboardReport(BenchOptions options, Machine machine, IRe
         text.Append(Tables());
         text.AppendLine("### What the latency includes");
         text.AppendLine();
-        text.AppendLine("One node, the embedded default (SQLite, in-memory bus). From the moment the bench sends the request:");
+        text.AppendLine("One node, the embedded default: the gateway co-hosts one Orleans silo on SQLite, with the in-memory bus. From the moment the bench sends the request:");
         text.AppendLine();
-        text.AppendLine("1. **API call:** Kestrel, JWT check, rate limiter, request checks; the grain turn (for an intake the project grain's ticket number, then the ticket grain) commits its state, its read-model row (ticket register or agents' floor) and its event to the outbox in one SQLite transaction.");
-        text.AppendLine("2. **Outbox relay:** after the commit the runtime wakes the relay on the same node, which reads the batch and publishes it to the bus at once. `Outbox:PollInterval` (default 250 ms) is only the longest wait for events committed by *another* node, so on one node it is not on this path; the runs with it at its default and lowered show what difference it makes.");
+        text.AppendLine("1. **API call:** Kestrel, JWT check, rate limiter, request checks; the grain calls through Orleans (for an intake the project grain's ticket number, then the ticket grain); each turn stores its state, its read-model row (ticket register or agents' floor) and its event for the outbox in one SQLite transaction of the silo's grain storage.");
+        text.AppendLine("2. **Outbox relay:** after the write the turn wakes the relay on the same node (`OutboxSignal`), which reads the batch and publishes it to the bus at once. `Outbox:PollInterval` (default 250 ms) is only the longest wait for events committed by *another* node, so on one node it is not on this path; the runs with it at its default and lowered show what difference it makes.");
         text.AppendLine("3. **Bus:** MassTransit's in-memory transport hands the event to this node's floor consumer (`BoardChangedConsumer`, a temporary queue per node), which marks the project's board dirty.");
         text.AppendLine("4. **Coalescing:** `WallboardBoards` waits 30 ms (`WallboardBoards.Coalesce`) so that the two or three events of one change make one board.");
         text.AppendLine("5. **Board re-read:** the whole board is read again from storage (project grain settings and floor, ticket register of the last 90 days up to 5,000 rows, agents' floor rows). The board's `generatedAt` is stamped when this read starts: *send → re-read* above is steps 1–4, *re-read → screen* is steps 5–6.");

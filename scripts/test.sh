@@ -109,6 +109,11 @@ fi
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
+# `dotnet test` builds only what the test projects need; the whole solution is built first so a
+# project no test references (the benchmark harness) cannot stop compiling unnoticed.
+log "running: dotnet build $SOLUTION -c Release"
+dotnet build "$SOLUTION" -c Release
+
 # `dotnet test` has two modes in .NET 10: VSTest (default) and Microsoft.Testing.Platform
 # (opted into via global.json "test": {"runner": "Microsoft.Testing.Platform"}), with
 # different argument syntax.

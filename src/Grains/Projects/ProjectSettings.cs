@@ -30,12 +30,23 @@ public sealed record ProjectSettings
 
     public IReadOnlyList<string> Categories { get; init; } = ["维修", "安全", "环境卫生", "绿化", "收费", "停车", "服务态度", "噪音", "其他"];
 
-    /// <summary>忌语 (seed 000 §七): a reply containing any of these is flagged before it is sent.</summary>
+    /// <summary>
+    /// 忌语 (seed 000 §七(二)): a reply containing any of these is flagged before it is sent. Every
+    /// sentence of the seed is here, split where a part is offensive on its own (an agent rarely says
+    /// the whole sentence), with the seed's OCR slips corrected (清晰 → 清楚, 措施 → 办法, the lost 电话).
+    /// </summary>
     public IReadOnlyList<string> ForbiddenPhrases { get; init; } =
     [
-        "你问我,我问谁", "这不关我的事", "我不清楚,你找别人", "不行就是不行", "有意见找领导去",
-        "我就这个态度", "没办法", "你到底想怎么样", "有什么了不起", "谁告诉你的", "我不是跟你说得很清楚了吗",
-        "大声点", "听不清,重讲", "尽管去投诉",
+        // 1. 直呼客户; 责任、训斥或反问客户
+        "喂", "嘿", "你的电话怎么回事", "一会儿大、一会儿小的", "我不是跟你说得很清楚了吗", "我不是跟你说的很清楚了吗", "谁告诉你的",
+        // 2. 态度傲慢、厌烦
+        "不行就是不行", "不行就算不行", "你问我,我问谁", "我就这个态度", "没法查", "没办法", "用不起就别用",
+        "有什么了不起", "你到底想怎么样", "你究竟想怎么样",
+        // 3. 命令客户
+        "你小声一点行不行", "叫你旁边的人别说话", "大声点", "我听不清", "听不清楚,重讲", "听不清,重讲",
+        // 4. 推诿客户
+        "我不清楚,你找别人", "你找什么什么地方问去", "尽管去投诉", "这不关我的事", "这个不是我处理的", "你去找处理的那个人",
+        "有意见找领导去",
     ];
 
     public StandardPhrases Phrases { get; init; } = StandardPhrases.Default;

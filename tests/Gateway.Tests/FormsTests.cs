@@ -163,6 +163,28 @@ public sealed partial class FormsTests() : ClockedGateway("Sqlite")
     }
 
     [Theory]
+    [InlineData("\t=HYPERLINK(\"http://evil.example\",\"点此查看\")")]
+    [InlineData("\r=1+1")]
+    [InlineData("＝HYPERLINK(\"http://evil.example\")")]
+    [InlineData("＋86 138")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(1)")]
+    public async Task A_register_cell_a_spreadsheet_would_run_as_a_formula_gets_an_apostrophe_in_front(string result)
+    {
+        var ticket = await Api.Intake(Project, Complaint(c => c["receivedAt"] = At("2026-02-20T02:15:00Z")));
+        var id = Id(ticket);
+        await Step(id, "forward", new { department = "工程部" });
+        await Step(id, "verify", new { founded = true, findings = "B区三盏灯镇流器损坏。", solvableAtOnce = true }, "dept-engineering");
+        await Step(id, "resolve", new { plan = "更换镇流器和灯管", result, handler = "赵师傅", departmentManager = "工程部孙经理" }, "dept-engineering");
+
+        using var response = await Api.Client.GetAsync($"/api/projects/{Project}/register.csv");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var records = StrictCsv.Parse(Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync())[1..]);
+        Assert.Equal("'" + result, records[1][Array.IndexOf(RegisterHeader, "处理结果 Result")]);
+    }
+
+    [Theory]
     [InlineData("", "1 2 3")]
     [InlineData("?from=2026-02-21&to=2026-03-01", "2")]
     [InlineData("?from=2026-02-25", "2 3")]

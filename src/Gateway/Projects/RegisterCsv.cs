@@ -75,8 +75,7 @@ internal static class RegisterCsv
             }
 
             var field = fields[i] ?? string.Empty;
-            // A leading = + - @ would run as a formula in a spreadsheet: neutralise it.
-            if (field.Length > 0 && field[0] is '=' or '+' or '-' or '@')
+            if (StartsLikeAFormula(field))
             {
                 field = "'" + field;
             }
@@ -86,4 +85,13 @@ internal static class RegisterCsv
 
         csv.Append("\r\n");
     }
+
+    /// <summary>
+    /// A cell a spreadsheet may run as a formula, which gets an apostrophe in front (OWASP's CSV
+    /// injection rule): one starting with = + - @, or with a tab or carriage return, which a
+    /// spreadsheet skips before it looks for the = behind them; the full-width ＝ ＋ － ＠ that
+    /// Chinese input methods type count too, since spreadsheets fold them to the half-width ones.
+    /// </summary>
+    private static bool StartsLikeAFormula(string field) =>
+        field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '＝' or '＋' or '－' or '＠';
 }

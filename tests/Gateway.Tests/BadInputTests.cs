@@ -20,6 +20,9 @@ public sealed class BadInputTests(BadInputGateway gateway) : IClassFixture<BadIn
     /// <summary>What the fixture's complaint (status Received) allows next.</summary>
     private static readonly string[] ReceivedSteps = ["forward", "reply", "reassign", "escalate", "classify"];
 
+    /// <summary>The instant as local time with no offset: a server would read it in its own time zone.</summary>
+    private static string WithoutOffset(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
     private static readonly IReadOnlyList<BadRequest> Cases =
     [
         // Project configuration: PUT /api/projects/{id}
@@ -73,6 +76,7 @@ public sealed class BadInputTests(BadInputGateway gateway) : IClassFixture<BadIn
         new("intake: honorific other than 先生 or 女士", Post, P + "/tickets", HotlineApi.Complaint(c => c["honorific"] = "同志"), 400, "honorific"),
         new("intake: received 31 days ago", Post, P + "/tickets", HotlineApi.Complaint(c => c["receivedAt"] = ClockedGateway.Start.AddDays(-31)), 400, "receivedAt"),
         new("intake: received tomorrow", Post, P + "/tickets", HotlineApi.Complaint(c => c["receivedAt"] = ClockedGateway.Start.AddDays(1)), 400, "receivedAt"),
+        new("intake: received at without an offset", Post, P + "/tickets", HotlineApi.Complaint(c => c["receivedAt"] = WithoutOffset(ClockedGateway.Start.AddHours(-1))), 400, "receivedAt"),
         new("intake: received at is not a time", Post, P + "/tickets", HotlineApi.Complaint(c => c["receivedAt"] = "yesterday"), 400, "receivedAt"),
         new("intake: complaint closed on the call", Post, P + "/tickets", HotlineApi.Complaint(c => c["answeredOnCall"] = true), 400, "answeredOnCall"),
         new("intake: customer of another project", Post, P + "/tickets", HotlineApi.Complaint(c => c["customerId"] = OtherProjectCustomer), 400, "customerId"),
@@ -158,6 +162,9 @@ public sealed class BadInputTests(BadInputGateway gateway) : IClassFixture<BadIn
         new("calls: unknown event", Post, P + "/calls", new { callId = "c1", @event = "Dropped", at = ClockedGateway.Start }, 400, "event"),
         new("calls: call id missing", Post, P + "/calls", new { @event = "Ringing", at = ClockedGateway.Start }, 400, "callId"),
         new("calls: time three days ago", Post, P + "/calls", new { callId = "c1", @event = "Ringing", at = ClockedGateway.Start.AddDays(-3) }, 400, "at"),
+        new("calls: time without an offset", Post, P + "/calls", new { callId = "c1", @event = "Ringing", at = WithoutOffset(ClockedGateway.Start) }, 400, "at"),
+        new("calls: time as a number", Post, P + "/calls", new { callId = "c1", @event = "Ringing", at = 1772409600 }, 400, "at"),
+        new("faults: start without an offset", Post, P + "/faults", new { cause = "线路中断", start = WithoutOffset(ClockedGateway.Start.AddHours(-1)) }, 400, "start"),
         new("faults: cause blank", Post, P + "/faults", new { cause = "", start = ClockedGateway.Start.AddHours(-1) }, 400, "cause"),
         new("faults: end before start", Post, P + "/faults", new { cause = "线路中断", start = ClockedGateway.Start.AddHours(-1), end = ClockedGateway.Start.AddHours(-2) }, 400, "end"),
         new("faults: start tomorrow", Post, P + "/faults", new { cause = "线路中断", start = ClockedGateway.Start.AddDays(1) }, 400, "start"),

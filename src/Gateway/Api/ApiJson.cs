@@ -15,6 +15,7 @@ internal static partial class ApiJson
     {
         var json = options.SerializerOptions;
         json.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        json.Converters.Add(new InstantConverter());
         json.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         json.RespectNullableAnnotations = true;
         json.RespectRequiredConstructorParameters = true;
@@ -54,4 +55,19 @@ internal static partial class ApiJson
 
     [GeneratedRegex("missing required properties[^']*'([^']+)'")]
     private static partial Regex MissingRequired();
+
+    /// <summary>
+    /// Instants in request bodies as in query strings (<see cref="Check.TryParseInstant"/>): with their
+    /// offset. Without one the serializer would read the time in the server's own zone, so a phone
+    /// switch that sends local times would shift every call by the server's offset without a word.
+    /// </summary>
+    private sealed class InstantConverter : JsonConverter<DateTimeOffset>
+    {
+        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.String && Check.TryParseInstant(reader.GetString()!, out var instant)
+                ? instant
+                : throw new JsonException("An instant with its offset, like 2026-03-02T08:00:00+08:00, between 2000 and 2100.");
+
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+    }
 }

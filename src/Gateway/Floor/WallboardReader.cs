@@ -31,9 +31,8 @@ internal sealed class WallboardReader(IGrainFactory grains, IReadModels readMode
         var rows = await readModels.QueryAsync<TicketRegisterRow>(
             new ReadModelQuery(TicketGrain.RegisterModel, [projectId]) { From = now - OpenWindow, Limit = MaxRows }, cancellationToken);
         var agents = await AgentEndpoints.ServingAsync(projectId, readModels, cancellationToken);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        bool IsToday(DateTimeOffset? at) => at is { } instant && DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime) == today;
+        var today = settings.Calendar.LocalDateOf(now);
+        bool IsToday(DateTimeOffset? at) => at is { } instant && settings.Calendar.LocalDateOf(instant) == today;
 
         var open = rows.Items
             .Where(r => r.Status is not (nameof(TicketStatus.Closed) or nameof(TicketStatus.Pending)))

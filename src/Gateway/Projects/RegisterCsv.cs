@@ -35,7 +35,7 @@ internal static class RegisterCsv
             return query.Problem;
         }
 
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings!.TimeZone);
+        var calendar = settings!.Calendar;
         var csv = new StringBuilder();
         csv.Append('\uFEFF');
         Line(csv, Header);
@@ -50,7 +50,7 @@ internal static class RegisterCsv
                 Line(csv,
                 [
                     (++number).ToString(CultureInfo.InvariantCulture), row.Number,
-                    TimeZoneInfo.ConvertTime(row.ReceivedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    calendar.ToLocal(row.ReceivedAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     row.UnitNumber, row.CustomerName, row.ContactPhone, row.Kind, row.Content, row.Department, row.Verification,
                     row.Result, row.CallbackFeedback, row.Handler, row.Status,
                 ]);

@@ -37,8 +37,7 @@ public sealed record HandlingForm(
     public static HandlingForm From(TicketState state, ProjectSettings settings)
     {
         var intake = state.Intake!;
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
-        string Local(DateTimeOffset at, string format) => TimeZoneInfo.ConvertTime(at, zone).ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+        string Local(DateTimeOffset at, string format) => settings.Calendar.ToLocal(at).ToString(format, System.Globalization.CultureInfo.InvariantCulture);
         var lastCallback = state.Callbacks.LastOrDefault();
         return new HandlingForm(
             state.Number!, settings.Name,

@@ -99,9 +99,7 @@ internal sealed record RegisterQuery(
 
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 2000 and <= 2100)
         {
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
-            var local = date.ToDateTime(TimeOnly.MinValue);
-            return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+            return settings.Calendar.StartOf(date);
         }
 
         if (Check.TryParseInstant(value, out var instant))

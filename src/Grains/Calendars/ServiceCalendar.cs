@@ -148,6 +148,18 @@ public sealed record ServiceCalendar
 
     private Compiled Rules => compiled ??= new Compiled(this);
 
+    // Local time is read from NodaTime's TZDB, the database that validated the zone: the host's own
+    // (TimeZoneInfo) may lack a zone, or the whole of tzdata in a slim container image.
+
+    /// <summary>The instant as the project's wall clock shows it, with the offset in force then.</summary>
+    public DateTimeOffset ToLocal(DateTimeOffset at) => Instant.FromDateTimeOffset(at).InZone(Zone).ToDateTimeOffset();
+
+    /// <summary>The project's date at the instant.</summary>
+    public DateOnly LocalDateOf(DateTimeOffset at) => LocalDateOf(Instant.FromDateTimeOffset(at));
+
+    /// <summary>The instant the project's day <paramref name="date"/> begins (after a gap at midnight, when it ends).</summary>
+    public DateTimeOffset StartOf(DateOnly date) => LocalDate.FromDateOnly(date).AtStartOfDayInZone(Zone).ToDateTimeOffset().ToUniversalTime();
+
     /// <summary>The project-local date of <paramref name="instant"/> (its service day), by the same tzdb rules as the arithmetic.</summary>
     public DateOnly DateOf(DateTimeOffset instant) => LocalDateOf(Instant.FromDateTimeOffset(instant));
 

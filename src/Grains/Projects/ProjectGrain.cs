@@ -278,7 +278,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
     private void ArmDailySummary(DateTimeOffset after)
     {
         var calendar = RequireSettings().Calendar;
-        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(after, TimeZoneInfo.FindSystemTimeZoneById(calendar.TimeZone)).DateTime);
+        var date = calendar.LocalDateOf(after);
         for (var i = 0; i <= ServiceCalendar.MaxClosedDays; i++)
         {
             var hours = calendar.ServiceHoursOn(date.AddDays(i));
@@ -330,7 +330,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
     }
 
     private static DateOnly LocalDate(ProjectSettings settings, DateTimeOffset at) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone)).DateTime);
+        settings.Calendar.LocalDateOf(at);
 
     private ProjectSettings RequireSettings() =>
         State.Settings ?? throw new InvalidOperationException($"Project {Key} is not configured.");

@@ -70,6 +70,7 @@ public sealed class BadInputTests(BadInputGateway gateway) : IClassFixture<BadIn
         new("intake: unknown channel", Post, P + "/tickets", HotlineApi.Complaint(c => c["channel"] = "Fax"), 400, "channel"),
         new("intake: severity as an integer", Post, P + "/tickets", HotlineApi.Complaint(c => c["severity"] = 1), 400, "severity"),
         new("intake: urgent as a string", Post, P + "/tickets", HotlineApi.Complaint(c => c["urgent"] = "yes"), 400, "urgent"),
+        new("intake: a field given twice", Post, P + "/tickets", """{"kind":"Complaint","kind":"Inquiry"}""", 400, "kind"),
         new("intake: unknown extra field", Post, P + "/tickets", HotlineApi.Complaint(c => c["mood"] = "angry"), 400, "mood"),
         new("intake: category not of the project", Post, P + "/tickets", HotlineApi.Complaint(c => c["category"] = "宠物"), 400, "category"),
         new("intake: department not of the project", Post, P + "/tickets", HotlineApi.Complaint(c => c["department"] = "宠物部"), 400, "department"),

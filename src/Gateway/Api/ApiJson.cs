@@ -21,6 +21,9 @@ internal static partial class ApiJson
         json.RespectRequiredConstructorParameters = true;
         json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         json.MaxDepth = 16;
+        // {"department":"工程部","department":"保洁部"}: parsers disagree on which one counts (first,
+        // last, or refuse), so a proxy or audit log that read the other one would see another request.
+        json.AllowDuplicateProperties = false;
         // Answers are JSON for programs, never inlined into HTML: keep Chinese and quotes readable.
         json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     }
@@ -31,6 +34,7 @@ internal static partial class ApiJson
         var m when m.Contains("could not be converted", StringComparison.Ordinal) => "Not a valid value for this field: wrong type, unknown name or out of range.",
         var m when MissingMember(m) is not null => "Required.",
         var m when m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) => "Not a field of this request.",
+        var m when m.StartsWith("Duplicate property", StringComparison.Ordinal) => "Given more than once.",
         var m when m.Contains("allow null values", StringComparison.Ordinal) || m.Contains("allow setting null values", StringComparison.Ordinal) => "Required: null is not allowed.",
         var m => m.Split(" Path:", 2)[0] is { Length: > 0 and <= 300 } message ? message : "Not valid JSON for this field.",
     };

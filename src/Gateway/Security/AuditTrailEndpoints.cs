@@ -1,6 +1,10 @@
 using System.Globalization;
 using HotlineGrains.Gateway.Api;
+using HotlineGrains.Grains.Customers;
+using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Silo;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace HotlineGrains.Gateway.Security;
 
@@ -29,8 +33,12 @@ internal static class AuditTrailEndpoints
     /// outcome its status code tells.
     /// </summary>
     public static TBuilder Audited<TBuilder>(this TBuilder endpoint, string resourceType, string idRouteValue, string? action = null)
-        where TBuilder : IEndpointConventionBuilder =>
-        endpoint.AddEndpointFilter(async (context, next) =>
+        where TBuilder : IEndpointConventionBuilder
+    {
+        var audited = new AuditedResource(resourceType, idRouteValue, action);
+        // The metadata lets the authorization step audit the requests it refuses before any filter runs.
+        endpoint.WithMetadata(audited);
+        return endpoint.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             object? result;
@@ -40,14 +48,16 @@ internal static class AuditTrailEndpoints
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                await Record(http, resourceType, idRouteValue, action, "refused:" + exception.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal));
+                await Record(http, audited, "refused:" + exception.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal), exception.Message);
                 throw;
             }
 
             var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
-            await Record(http, resourceType, idRouteValue, action, Outcome(status));
+            var why = status >= 400 && result is ProblemHttpResult problem ? problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title : null;
+            await Record(http, audited, Outcome(status), why);
             return result;
         });
+    }
 
     /// <summary>Tells the audit which project the resource belongs to (the handler learns it when it loads it).</summary>
     public static void Project(HttpContext http, string? projectId) => http.Items[ProjectItem] = projectId;
@@ -55,19 +65,52 @@ internal static class AuditTrailEndpoints
     /// <summary>Names the resource when the route does not (a ticket being created).</summary>
     public static void Resource(HttpContext http, string resourceId) => http.Items[ResourceItem] = resourceId;
 
-    private static async Task Record(HttpContext http, string resourceType, string idRouteValue, string? action, string outcome)
+    /// <summary>Records a request the authorization step refused: no valid token (401) or a role that may not (403).</summary>
+    internal static Task RecordRefusal(HttpContext http, AuditedResource audited, PolicyAuthorizationResult refusal)
+    {
+        var caller = Caller.Of(http);
+        var why = refusal.Challenged
+            ? "No valid bearer token."
+            : $"The caller's roles ({(caller.Roles.Count == 0 ? "none" : string.Join(", ", caller.Roles))}) may not do this.";
+        return Record(http, audited, refusal.Challenged ? "unauthenticated" : "denied", why);
+    }
+
+    private static async Task Record(HttpContext http, AuditedResource audited, string outcome, string? why)
     {
         var trail = http.RequestServices.GetRequiredService<IAuditTrail>();
         var time = http.RequestServices.GetRequiredService<TimeProvider>();
-        var id = http.Items[ResourceItem] as string ?? http.GetRouteValue(idRouteValue) as string ?? string.Empty;
+        var id = http.Items[ResourceItem] as string ?? http.GetRouteValue(audited.IdRouteValue) as string ?? string.Empty;
         var project = http.Items[ProjectItem] as string ?? http.GetRouteValue("projectId") as string;
-        var what = action ?? (HttpMethods.IsGet(http.Request.Method) ? "read" : "change")
+        if (project is null && outcome != "ok" && http.User.Identity?.IsAuthenticated == true)
+        {
+            // Refused before the handler loaded the resource: the trail still says whose project was
+            // tried. Not for anonymous callers, whom a lookup per refusal would hand a cheap way to load grains.
+            project = await ProjectOfAsync(http, audited.ResourceType, id);
+        }
+
+        var what = audited.Action ?? (HttpMethods.IsGet(http.Request.Method) ? "read" : "change")
             + (http.GetRouteValue("step") is string step ? ":" + step : string.Empty);
 
         // Not the request's token: a client hanging up must not erase its own trail.
         await trail.RecordAsync(new AuditEntry(
-            time.GetUtcNow(), Caller.Of(http).Id, what, resourceType, Truncate(id), project is null ? null : Truncate(project),
-            http.Connection.RemoteIpAddress?.ToString(), outcome), CancellationToken.None);
+            time.GetUtcNow(), Caller.Of(http).Id, what, audited.ResourceType, Truncate(id), project is null ? null : Truncate(project),
+            http.Connection.RemoteIpAddress?.ToString(), outcome, why is null ? null : Truncate(why, 300)), CancellationToken.None);
+    }
+
+    private static async Task<string?> ProjectOfAsync(HttpContext http, string resourceType, string id)
+    {
+        if (!Keys.IsValid(id))
+        {
+            return null;
+        }
+
+        var grains = http.RequestServices.GetRequiredService<IGrainFactory>();
+        return resourceType switch
+        {
+            "ticket" => (await grains.GetGrain<ITicketGrain>(id).GetSnapshot()).State.Intake?.ProjectId,
+            "customer" => (await grains.GetGrain<ICustomerGrain>(id).GetView())?.ProjectId,
+            _ => null,
+        };
     }
 
     private static string Outcome(int status) => status switch
@@ -79,7 +122,7 @@ internal static class AuditTrailEndpoints
     };
 
     /// <summary>Ids in the trail are what the caller sent, so they are bounded like any other input.</summary>
-    private static string Truncate(string value) => value.Length <= 100 ? value : value[..100];
+    private static string Truncate(string value, int length = 100) => value.Length <= length ? value : value[..length];
 
     private static async Task<IResult> Query(HttpContext http, IAuditTrail trail, CancellationToken cancellationToken)
     {

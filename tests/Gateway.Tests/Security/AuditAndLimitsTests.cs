@@ -85,8 +85,8 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
         var byCustomer = await Audit("customerId=customer-audit");
         var byUser = await Audit("user=supervisor-gc");
 
-        Assert.Equal([("agent-gc-1", "read"), ("supervisor-gc", "change")],
-            byCustomer.Select(e => (e.GetProperty("user").GetString(), e.GetProperty("action").GetString())));
+        Assert.Equal([("wallboard", "read", "denied"), ("agent-gc-1", "read", "ok"), ("supervisor-gc", "change", "ok")],
+            byCustomer.Select(e => (e.GetProperty("user").GetString(), e.GetProperty("action").GetString(), e.GetProperty("outcome").GetString())));
         Assert.Equal(("customer", "customer-audit", Plaza), (byUser[0].GetProperty("resourceType").GetString(), byUser[0].GetProperty("resourceId").GetString(), byUser[0].GetProperty("projectId").GetString()));
     }
 

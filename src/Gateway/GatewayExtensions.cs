@@ -63,7 +63,7 @@ public static class GatewayExtensions
             options.SwaggerEndpoint("/openapi/v1.json", "HotlineGrains API");
             options.RoutePrefix = "swagger";
         });
-        app.MapGroup("/api").MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints().MapAuditTrail();
+        app.MapGroup("/api").WithRolesFromTable().MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints().MapAuditTrail();
         app.MapHotlineFloor();
         app.MapHotlineDashboard();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)

@@ -19,23 +19,19 @@ internal static class AgentEndpoints
         agents.MapGet("/projects/{projectId}/agents", Floor).WithName("ListAgents")
             .WithSummary("The agents serving a project with their presence, time in state, delegate, open tickets and break alert.")
             .Produces<IReadOnlyList<AgentView>>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin, Roles.Display).InCallersProject();
+            .InCallersProject();
         agents.MapGet("/agents/{agentId}", Get).WithName("GetAgent")
             .WithSummary("An agent with presence, time in state, delegate and open tickets.")
-            .Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin);
+            .Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404);
         agents.MapPut("/agents/{agentId}", Register).WithName("RegisterAgent")
             .WithSummary("Registers an agent or replaces the profile (work number, name, projects, departments); presence and tickets stay.")
-            .Accepts<AgentProfile>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Admin);
+            .Accepts<AgentProfile>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404);
         agents.MapPut("/agents/{agentId}/presence", SetPresence).WithName("SetAgentPresence")
             .WithSummary("Sets the agent's presence (Offline, Available, OnCall, WrapUp, Break, Leave). Leave or Offline hands open tickets to the delegate.")
-            .Accepts<PresenceRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor);
+            .Accepts<PresenceRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404);
         agents.MapPut("/agents/{agentId}/delegate", SetDelegate).WithName("SetAgentDelegate")
             .WithSummary("Sets the agent's delegate (代办人), or clears it with null. An agent already away hands open tickets over at once.")
-            .Accepts<DelegateRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor, Roles.Admin);
+            .Accepts<DelegateRequest>("application/json").Produces<AgentView>().ProducesValidationProblem().ProducesProblem(404);
         return api;
     }
 
@@ -78,6 +74,9 @@ internal static class AgentEndpoints
     private static async Task<IResult> Get(string agentId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
         var (view, problem) = await Find(agentId, http, grains, time, cancellationToken);
+        // An agent's record lists their open tickets: another agent reads only their own.
+        problem ??= Caller.Of(http) is var caller && (caller.IsIn(Roles.Supervisor, Roles.ProjectManager, Roles.Admin) || caller.Id == agentId) ? null
+            : Problems.Forbidden("An agent reads only their own record.");
         return problem ?? TypedResults.Ok(view);
     }
 

@@ -1,4 +1,5 @@
 using HotlineGrains.Contracts;
+using HotlineGrains.Gateway.Security;
 using MassTransit;
 
 namespace HotlineGrains.Gateway.Floor;
@@ -35,7 +36,7 @@ public static class FloorExtensions
 
     internal static WebApplication MapHotlineFloor(this WebApplication app)
     {
-        app.MapHub<WallboardHub>(WallboardHub.Path);
+        app.MapHub<WallboardHub>(WallboardHub.Path).RequireAuthorization(RoleTable.PolicyOf("WallboardHub"));
         return app;
     }
 }

@@ -2,7 +2,6 @@ using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HotlineGrains.Gateway.Floor;
@@ -11,7 +10,6 @@ namespace HotlineGrains.Gateway.Floor;
 /// The live floor for wall displays and consoles: <c>Join</c> a project (or <c>*</c> for all of
 /// the caller's) and get its boards at once, then a new <c>Board</c> whenever one changes.
 /// </summary>
-[Authorize(Roles = $"{Roles.Display},{Roles.Supervisor},{Roles.Agent},{Roles.ProjectManager},{Roles.Admin}")]
 internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModels) : Hub
 {
     public const string Path = "/hubs/wallboard";

@@ -41,7 +41,7 @@ internal static class DashboardEndpoints
 
                 await next(http);
             }));
-        app.MapOrleansDashboard(Path).Allow(Roles.Admin).ExcludeFromDescription();
+        app.MapOrleansDashboard(Path).RequireAuthorization(RoleTable.PolicyOf("OrleansDashboard")).ExcludeFromDescription();
         return app;
     }
 

@@ -15,33 +15,33 @@ internal static class ProjectEndpoints
         projects.MapGet("/projects", List).WithName("ListProjects").WithSummary("The projects (managed properties) the caller belongs to.").Produces<IReadOnlyList<ProjectListItem>>();
         projects.MapGet("/projects/{projectId}", Get).WithName("GetProject").WithSummary("A project's configuration.")
             .Produces<ProjectSettings>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.TicketReaders).InCallersProject();
-        projects.MapPut("/projects/{projectId}", Put).WithName("ConfigureProject").Allow(Roles.Admin).InCallersProject()
+            .InCallersProject();
+        projects.MapPut("/projects/{projectId}", Put).WithName("ConfigureProject").InCallersProject()
             .WithSummary("Creates or replaces a project's configuration: greeting, calendar, SLA policy, departments, categories, forbidden phrases. Open tickets recompute their clocks.")
             .Accepts<ProjectSettings>("application/json").Produces<ProjectSettings>().ProducesValidationProblem().ProducesProblem(404);
         projects.MapGet("/projects/{projectId}/register.csv", RegisterCsv.Get).WithName("ExportRegisterCsv")
             .WithSummary("The complaint register (投诉登记表) as CSV (UTF-8 with BOM, opens in Excel with Chinese intact); from/to limit the received time.")
             .Produces(200, contentType: "text/csv").ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.TicketReaders).InCallersProject().Audited("register", "projectId", "export:csv");
+            .InCallersProject().Audited("register", "projectId", "export:csv");
         projects.MapGet("/projects/{projectId}/summaries/daily", DailySummary).WithName("GetDailySummary")
             .WithSummary("The summary produced at the end of a service day (date=yyyy-MM-dd, project time).")
             .Produces<DailySummary>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Supervisor, Roles.ProjectManager, Roles.Admin, Roles.Display).InCallersProject();
+            .InCallersProject();
         projects.MapPost("/projects/{projectId}/calls", Call).WithName("RecordCallEvent")
             .WithSummary("A call event from the phone switch: ringing, answered, ended or abandoned, with its time.")
             .Accepts<CallEventRequest>("application/json").Produces(202).ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Integration).InCallersProject().RequireRateLimiting(SecurityExtensions.CallEventsLimit);
+            .InCallersProject().RequireRateLimiting(SecurityExtensions.CallEventsLimit);
         projects.MapGet("/projects/{projectId}/faults", Faults).WithName("ListFaults").WithSummary("Line fault records (故障记录).")
             .Produces<IReadOnlyList<FaultRecord>>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor, Roles.ProjectManager, Roles.Admin).InCallersProject();
+            .InCallersProject();
         projects.MapPost("/projects/{projectId}/faults", RecordFault).WithName("RecordFault")
             .WithSummary("Records a line fault: cause, start, and end once known.")
             .Accepts<FaultRequest>("application/json").Produces<FaultRecord>(201).ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor).InCallersProject();
+            .InCallersProject();
         projects.MapPost("/projects/{projectId}/phrases/check", CheckPhrases).WithName("CheckForbiddenPhrases")
             .WithSummary("Which of the project's forbidden phrases (忌语) a reply contains, before it is sent. Changes nothing.")
             .Accepts<PhraseCheckRequest>("application/json").Produces<PhraseCheck>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor).InCallersProject();
+            .InCallersProject();
         return api;
     }
 

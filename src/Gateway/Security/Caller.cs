@@ -44,6 +44,19 @@ public sealed class Caller
     public bool AnswersFor(string? department) =>
         departments.Contains(HotlineClaims.AllProjects) || (department is not null && departments.Contains(department));
 
+    /// <summary>The departments the caller answers for (<see cref="HotlineClaims.AllProjects"/>: all).</summary>
+    public IReadOnlyCollection<string> Departments => departments;
+
+    /// <summary>
+    /// A department user and nothing more: it sees the tickets forwarded to its departments and no
+    /// others (SPEC §8), where a role that works the floor sees every ticket of its projects.
+    /// </summary>
+    public bool OnlyDepartment =>
+        roles.Contains(Security.Roles.Department) && !IsIn(Security.Roles.Agent, Security.Roles.Supervisor, Security.Roles.ProjectManager, Security.Roles.Admin);
+
+    /// <summary>Whether the caller sees a ticket of <paramref name="department"/> (null: not forwarded yet).</summary>
+    public bool SeesTicketOf(string? department) => !OnlyDepartment || AnswersFor(department);
+
     private static Caller Remember(HttpContext http, Caller caller)
     {
         http.Features.Set(caller);

@@ -115,6 +115,27 @@ public static class SecurityExtensions
         return app;
     }
 
+    /// <summary>
+    /// Every endpoint of the group takes its roles from <see cref="RoleTable"/> by its name; one that
+    /// names no operation, or an operation the table lacks, stops the gateway at start. An endpoint
+    /// open to anyone, or with roles of its own (<see cref="Allow"/>), is left as it is.
+    /// </summary>
+    public static TBuilder WithRolesFromTable<TBuilder>(this TBuilder group) where TBuilder : IEndpointConventionBuilder
+    {
+        group.Finally(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<IAllowAnonymous>().Any() || endpoint.Metadata.OfType<AuthorizationPolicy>().Any())
+            {
+                return;
+            }
+
+            var name = endpoint.Metadata.OfType<IEndpointNameMetadata>().LastOrDefault()?.EndpointName
+                ?? throw new InvalidOperationException($"{endpoint.DisplayName}: an API endpoint names its operation (WithName), so the role table can say who may call it.");
+            endpoint.Metadata.Add(RoleTable.PolicyOf(name));
+        });
+        return group;
+    }
+
     /// <summary>Only callers with one of <paramref name="roles"/> reach the endpoint; others get 403.</summary>
     public static TBuilder Allow<TBuilder>(this TBuilder endpoint, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
         endpoint.RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireRole(roles));

@@ -81,7 +81,7 @@ internal static class HandlingFormEndpoint
 {
     public static async Task<IResult> Get(string ticketId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var found = await TicketEndpoints.Load(ticketId, http, grains, cancellationToken);
+        var found = await TicketEndpoints.LoadToRead(ticketId, http, grains, cancellationToken);
         if (found.Problem is not null)
         {
             return found.Problem;

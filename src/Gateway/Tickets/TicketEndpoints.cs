@@ -20,21 +20,21 @@ internal static class TicketEndpoints
             .WithSummary("Records a ticket from the intake form. An Idempotency-Key header makes a retried create return the first ticket.")
             .Accepts<IntakeRequest>("application/json")
             .Produces<TicketView>(StatusCodes.Status201Created).Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.Agent, Roles.Supervisor).InCallersProject().RequireRateLimiting(SecurityExtensions.IntakeLimit)
+            .InCallersProject().RequireRateLimiting(SecurityExtensions.IntakeLimit)
             .Audited("ticket", "ticketId", "change:create");
         tickets.MapGet("/projects/{projectId}/tickets", Register).WithName("ListTickets")
             .WithSummary("The ticket register: filter by status, kind, severity, assignee, department and received time; 50 a page.")
             .Produces<RegisterPage>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.TicketReaders).InCallersProject().Audited("register", "projectId");
+            .InCallersProject().Audited("register", "projectId");
         tickets.MapGet("/tickets/{ticketId}", Get).WithName("GetTicket")
             .WithSummary("A ticket with its SLA clocks and allowed next steps; the ETag header is its version.")
             .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.TicketReaders).Audited("ticket", "ticketId");
+            .Audited("ticket", "ticketId");
         api.MapGroup(string.Empty).WithTags(ApiDocument.TicketSteps).MapTicketStepEndpoints();
         tickets.MapGet("/tickets/{ticketId}/handling-form", HandlingFormEndpoint.Get).WithName("GetHandlingForm")
             .WithSummary("The handling form (投诉处理表): printable HTML, or JSON with Accept: application/json.")
             .Produces<HandlingForm>().Produces(200, contentType: "text/html").ProducesValidationProblem().ProducesProblem(404)
-            .Allow(Roles.TicketReaders).Audited("ticket", "ticketId", "read:handling-form");
+            .Audited("ticket", "ticketId", "read:handling-form");
         return api;
     }
 
@@ -100,7 +100,7 @@ internal static class TicketEndpoints
 
     private static async Task<IResult> Get(string ticketId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {
-        var found = await Load(ticketId, http, grains, cancellationToken);
+        var found = await LoadToRead(ticketId, http, grains, cancellationToken);
         if (found.Problem is not null)
         {
             return found.Problem;
@@ -130,6 +130,21 @@ internal static class TicketEndpoints
             return query.Problem;
         }
 
+        // A department user lists the tickets of one of its departments: its only one when it names none.
+        var caller = Caller.Of(http);
+        if (caller.OnlyDepartment)
+        {
+            if (!query.Filters.ContainsKey("department") && caller.Departments.Count == 1 && caller.Departments.Single() is var only && only != HotlineClaims.AllProjects)
+            {
+                query.Filters["department"] = only;
+            }
+
+            if (!caller.AnswersFor(query.Filters.GetValueOrDefault("department")))
+            {
+                return Problems.Invalid("department", $"One of your departments: {string.Join(", ", caller.Departments)}.");
+            }
+        }
+
         var page = await readModels.QueryAsync<TicketRegisterRow>(query.ToReadModelQuery(projectId), cancellationToken);
         return TypedResults.Ok(new RegisterPage(page.Items, page.Total, query.Page, query.PageSize));
     }
@@ -151,6 +166,15 @@ internal static class TicketEndpoints
 
         var settings = await grains.GetGrain<IProjectGrain>(state.Intake.ProjectId).GetSettings();
         return settings is null ? (null, 0, null, Problems.NotFound("Ticket", ticketId)) : (state, version, settings, null);
+    }
+
+    /// <summary>The ticket to read: as <see cref="Load"/>, and a department user sees only its departments' tickets.</summary>
+    internal static async Task<(TicketState? State, long Version, ProjectSettings? Settings, IResult? Problem)> LoadToRead(string ticketId, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var found = await Load(ticketId, http, grains, cancellationToken);
+        return found.Problem is null && !Caller.Of(http).SeesTicketOf(found.State!.Department)
+            ? (null, 0, null, Problems.NotFound("Ticket", ticketId))
+            : found;
     }
 }
 

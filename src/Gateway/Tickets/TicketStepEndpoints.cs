@@ -19,44 +19,44 @@ internal static class TicketStepEndpoints
 {
     public static RouteGroupBuilder MapTicketStepEndpoints(this RouteGroupBuilder api)
     {
-        Step<DepartmentRequest>(api, TicketStep.Forward, "ForwardTicket",
+        Step<DepartmentRequest>(api, TicketStep.Forward,
             "转交核实: sends the ticket to the responsible department to verify (a suggestion is thanked, forwarded and closed).",
             (body, step) => new Check().OneOf("department", body.Department, step.Settings.Departments),
             (ticket, body, step) => ticket.Forward(body.Department, step.Actor, step.Expected));
-        Step<VerifyRequest>(api, TicketStep.Verify, "VerifyTicket",
+        Step<VerifyRequest>(api, TicketStep.Verify,
             "核实: the responsible department's findings; founded goes to handling (escalated when complex, urgent or not solvable at once), unfounded to the agent to explain.",
             (body, _) => new Check().Text("findings", body.Findings, 2000),
             (ticket, body, step) => ticket.Verify(body.Founded, body.Findings, body.SolvableAtOnce, step.Actor, step.Expected));
-        Step<DepartmentRequest>(api, TicketStep.Dispatch, "DispatchTicket",
+        Step<DepartmentRequest>(api, TicketStep.Dispatch,
             "生单转现场: a repair becomes an on-site work order for a department.",
             (body, step) => new Check().OneOf("department", body.Department, step.Settings.Departments),
             (ticket, body, step) => ticket.Dispatch(body.Department, step.Actor, step.Expected));
-        Step<ReasonRequest>(api, TicketStep.WaitOnCustomer, "WaitOnCustomer",
+        Step<ReasonRequest>(api, TicketStep.WaitOnCustomer,
             "Waiting on the customer: the SLA clocks pause until the ticket is resumed.",
             (body, _) => new Check().Text("reason", body.Reason, 500),
             (ticket, body, step) => ticket.WaitOnCustomer(body.Reason, step.Actor, step.Expected));
-        Step<EmptyRequest>(api, TicketStep.Resume, "ResumeTicket",
+        Step<EmptyRequest>(api, TicketStep.Resume,
             "Resumes a ticket that waited on the customer: the SLA clocks run again. The body may be left out.",
             (_, _) => new Check(),
             (ticket, _, step) => ticket.Resume(step.Actor, step.Expected));
-        Step<ResolveRequest>(api, TicketStep.Resolve, "ResolveTicket",
+        Step<ResolveRequest>(api, TicketStep.Resolve,
             "处理完毕: the department returns the handling form with its plan and result.",
             (body, _) => new Check().Text("plan", body.Plan, 2000).Text("result", body.Result, 2000)
                 .Text("handler", body.Handler, 40).Text("departmentManager", body.DepartmentManager, 40, required: false),
             (ticket, body, step) => ticket.Resolve(body.Plan, body.Result, body.Handler, body.DepartmentManager, step.Actor, step.Expected));
-        Step<MessageRequest>(api, TicketStep.NotifyCustomer, "NotifyCustomer",
+        Step<MessageRequest>(api, TicketStep.NotifyCustomer,
             "答复客户: the agent told the customer the result (or, if unfounded, explained); the callback is scheduled.",
             (body, _) => new Check().Text("message", body.Message, 2000),
             (ticket, body, step) => ticket.NotifyCustomer(body.Message, step.Actor, step.Expected));
-        Step<CallbackRequest>(api, TicketStep.RecordCallback, "RecordCallback",
+        Step<CallbackRequest>(api, TicketStep.RecordCallback,
             "回访: satisfied closes the ticket; unsatisfied reopens and escalates it; unreachable is tried again, and closed after the last attempt.",
             (body, _) => new Check().Text("note", body.Note, 1000, required: false),
             (ticket, body, step) => ticket.RecordCallback(body.Outcome, body.Note, step.Actor, step.Expected));
-        Step<AnswerRequest>(api, TicketStep.Answer, "AnswerTicket",
+        Step<AnswerRequest>(api, TicketStep.Answer,
             "The promised answer to an inquiry, or a lookup's result, given to the customer: the ticket closes.",
             (body, _) => new Check().Text("answer", body.Answer, 2000),
             (ticket, body, step) => ticket.Answer(body.Answer, step.Actor, step.Expected));
-        Step<ReplyRequest>(api, TicketStep.Reply, "ReplyToCustomer",
+        Step<ReplyRequest>(api, TicketStep.Reply,
             "A reply to the customer; the answer lists the project's forbidden phrases (忌语) it contains in forbiddenPhrasesFound.",
             (body, _) => new Check().Text("text", body.Text, 2000),
             (ticket, body, step) =>
@@ -64,7 +64,7 @@ internal static class TicketStepEndpoints
                 step.ForbiddenFound = ForbiddenPhrases.FindIn(body.Text, step.Settings.ForbiddenPhrases);
                 return ticket.Reply(body.Text, step.ForbiddenFound, step.Actor, step.Expected);
             });
-        Step<ReassignRequest>(api, TicketStep.Reassign, "ReassignTicket",
+        Step<ReassignRequest>(api, TicketStep.Reassign,
             "A supervisor moves a live ticket to another agent (who serves the project) and/or department.",
             async (body, step) =>
             {
@@ -79,15 +79,15 @@ internal static class TicketStepEndpoints
                     .That(agentServes, "agent", $"No agent '{body.Agent}' serves this project.");
             },
             (ticket, body, step) => ticket.Reassign(body.Agent, body.Department, body.Reason, step.Actor, step.Expected));
-        Step<ReasonRequest>(api, TicketStep.Escalate, "EscalateTicket",
+        Step<ReasonRequest>(api, TicketStep.Escalate,
             "A supervisor escalates the ticket one level.",
             (body, _) => new Check().Text("reason", body.Reason, 500),
             (ticket, body, step) => ticket.Escalate(body.Reason, step.Actor, step.Expected));
-        Step<ClassifyRequest>(api, TicketStep.Classify, "ClassifyTicket",
+        Step<ClassifyRequest>(api, TicketStep.Classify,
             "A supervisor changes kind, severity or urgency; the SLA clocks are recomputed from the start.",
             (body, _) => new Check().That(body.Kind is not null || body.Severity is not null || body.Urgent is not null, "kind", "Give kind, severity or urgent."),
             (ticket, body, step) => ticket.Classify(body.Kind, body.Severity, body.Urgent, step.Actor, step.Expected));
-        Step<EmptyRequest>(api, TicketStep.SignOff, "SignOffHandlingForm",
+        Step<EmptyRequest>(api, TicketStep.SignOff,
             "The project manager signs the handling form off. The body may be left out.",
             (_, _) => new Check(),
             (ticket, _, step) => ticket.SignOff(step.Actor, step.Expected));
@@ -110,7 +110,6 @@ internal static class TicketStepEndpoints
     private static void Step<TBody>(
         RouteGroupBuilder api,
         TicketStep step,
-        string operationId,
         string summary,
         Func<TBody, StepCall, Task<Check>> validate,
         Func<ITicketGrain, TBody, StepCall, Task<TicketState>> apply)
@@ -119,23 +118,22 @@ internal static class TicketStepEndpoints
         var name = TicketSteps.Name(step);
         api.MapPost($"/tickets/{{ticketId}}/{name}", (string ticketId, HttpContext http, IGrainFactory grains, TimeProvider time) =>
                 Perform(step, ticketId, http, grains, time, validate, apply))
-            .WithName(operationId)
+            .WithName(TicketStepAccess.Operations[step])
             .WithSummary(summary)
             .WithDescription($"Send If-Match with the ticket's ETag (412 when someone changed it first). A step the ticket's status does not allow is 409 with the allowed steps. Who may: {string.Join(", ", TicketStepAccess.AllowedRoles[step])}.")
             .ReadsJson<TBody>(optional: typeof(TBody) == typeof(EmptyRequest))
             .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412)
-            .Allow(TicketStepAccess.AnyStepper).Audited("ticket", "ticketId", "change:" + name);
+            .Audited("ticket", "ticketId", "change:" + name);
     }
 
     private static void Step<TBody>(
         RouteGroupBuilder api,
         TicketStep step,
-        string operationId,
         string summary,
         Func<TBody, StepCall, Check> validate,
         Func<ITicketGrain, TBody, StepCall, Task<TicketState>> apply)
         where TBody : class =>
-        Step(api, step, operationId, summary, (body, call) => Task.FromResult(validate(body, call)), apply);
+        Step(api, step, summary, (body, call) => Task.FromResult(validate(body, call)), apply);
 
     private static async Task<IResult> Perform<TBody>(
         TicketStep step,

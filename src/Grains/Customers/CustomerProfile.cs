@@ -24,7 +24,10 @@ public sealed record CustomerProfile
 
     public required string ProjectId { get; init; }
 
-    public CustomerTier Tier { get; init; } = CustomerTier.C;
+    public CustomerTier Tier { get; init; } = DefaultTier;
+
+    /// <summary>The tier of a customer nobody has ranked yet.</summary>
+    public const CustomerTier DefaultTier = CustomerTier.C;
 
     /// <summary>What agents call the customer: 王先生, 李女士.</summary>
     [JsonIgnore]

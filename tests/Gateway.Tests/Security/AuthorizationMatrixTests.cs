@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using HotlineGrains.Gateway.Security;
+using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Grains.Tickets;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +21,6 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
 
     private const string Agent = Roles.Agent, Supervisor = Roles.Supervisor, Department = Roles.Department,
         ProjectManager = Roles.ProjectManager, Admin = Roles.Admin, Display = Roles.Display, Integration = Roles.Integration;
-
-    private static readonly string[] Readers = [Agent, Supervisor, Department, ProjectManager, Admin];
 
     /// <summary>An endpoint that takes any method (the SignalR hub's); its row says which one the matrix calls with.</summary>
     private const string AnyMethod = "ANY";
@@ -106,11 +105,29 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
     private static IEnumerable<string> TicketStepNames() =>
         Enum.GetValues<TicketStep>().Select(s => string.Concat(s.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())));
 
+    [Fact]
+    public void Every_row_of_the_role_table_is_called_by_the_matrix_and_every_operation_in_the_matrix_has_one()
+    {
+        var called = Matrix.Where(r => r.Operation is not null).Select(r => r.Operation!).ToHashSet();
+
+        Assert.Empty(RoleTable.All.Select(p => p.Operation).Except(called));
+        Assert.All(called, operation => RoleTable.Of(operation));
+    }
+
+    /// <summary>
+    /// The rows, with who gets through taken from <see cref="RoleTable"/>: each row says only what an
+    /// allowed role then gets (<c>Through</c>), and where a scope rule of the table answers otherwise
+    /// for some role on the fixture's data (<c>Except</c>).
+    /// </summary>
     private static List<Row> BuildMatrix()
     {
         const string p = MatrixGateway.Project, t = MatrixGateway.TicketId, a = MatrixGateway.AgentId, c = MatrixGateway.CustomerId;
-        static Dictionary<string, int> Give(int status, params string[] roles) => roles.ToDictionary(r => r, _ => status);
         static Dictionary<string, int> Everyone(int status) => new() { ["*"] = status };
+        static Row Api(string method, string route, string path, string? body, string operation, int through, Dictionary<string, int>? except = null, int? otherProject = null, string? verb = null) =>
+            new(method, route, path, body, RoleTable.Of(operation).Roles.ToDictionary(r => r, r => except?.GetValueOrDefault(r, through) ?? through), otherProject, Verb: verb)
+            {
+                Operation = operation,
+            };
         const string Invalid = "{}";
         var rows = new List<Row>
         {
@@ -120,64 +137,55 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
             new("GET", "/demo/users", "/demo/users", null, Everyone(Ok), Anonymous: true),
             new("POST", "/demo/tokens", "/demo/tokens", Invalid, Everyone(BadRequest), Anonymous: true),
 
-            new("GET", "/api/projects", "/api/projects", null, Give(Ok, [.. Roles.All]), OtherProject: Ok),
-            new("GET", "/api/projects/{projectId}", $"/api/projects/{p}", null, Give(Ok, Readers)),
-            new("PUT", "/api/projects/{projectId}", $"/api/projects/{p}", Invalid, Give(BadRequest, Admin)),
-            new("GET", "/api/projects/{projectId}/register.csv", $"/api/projects/{p}/register.csv", null, Give(Ok, Readers)),
-            new("GET", "/api/projects/{projectId}/summaries/daily", $"/api/projects/{p}/summaries/daily?date=yesterday", null,
-                Give(BadRequest, Supervisor, ProjectManager, Admin, Display)),
-            new("POST", "/api/projects/{projectId}/calls", $"/api/projects/{p}/calls", Invalid, Give(BadRequest, Integration)),
-            new("GET", "/api/projects/{projectId}/faults", $"/api/projects/{p}/faults", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin)),
-            new("POST", "/api/projects/{projectId}/faults", $"/api/projects/{p}/faults", Invalid, Give(BadRequest, Agent, Supervisor)),
-            new("POST", "/api/projects/{projectId}/phrases/check", $"/api/projects/{p}/phrases/check", Invalid, Give(BadRequest, Agent, Supervisor)),
+            Api("GET", "/api/projects", "/api/projects", null, "ListProjects", Ok, otherProject: Ok),
+            Api("GET", "/api/projects/{projectId}", $"/api/projects/{p}", null, "GetProject", Ok),
+            Api("PUT", "/api/projects/{projectId}", $"/api/projects/{p}", Invalid, "ConfigureProject", BadRequest),
+            Api("GET", "/api/projects/{projectId}/register.csv", $"/api/projects/{p}/register.csv", null, "ExportRegisterCsv", Ok),
+            Api("GET", "/api/projects/{projectId}/summaries/daily", $"/api/projects/{p}/summaries/daily?date=yesterday", null, "GetDailySummary", BadRequest),
+            Api("POST", "/api/projects/{projectId}/calls", $"/api/projects/{p}/calls", Invalid, "RecordCallEvent", BadRequest),
+            Api("GET", "/api/projects/{projectId}/faults", $"/api/projects/{p}/faults", null, "ListFaults", Ok),
+            Api("POST", "/api/projects/{projectId}/faults", $"/api/projects/{p}/faults", Invalid, "RecordFault", BadRequest),
+            Api("POST", "/api/projects/{projectId}/phrases/check", $"/api/projects/{p}/phrases/check", Invalid, "CheckForbiddenPhrases", BadRequest),
 
-            new("POST", "/api/projects/{projectId}/tickets", $"/api/projects/{p}/tickets", Invalid, Give(BadRequest, Agent, Supervisor)),
-            new("GET", "/api/projects/{projectId}/tickets", $"/api/projects/{p}/tickets", null, Give(Ok, Readers)),
-            new("GET", "/api/tickets/{ticketId}", $"/api/tickets/{t}", null, Give(Ok, Readers)),
-            new("GET", "/api/tickets/{ticketId}/handling-form", $"/api/tickets/{t}/handling-form", null, Give(Ok, Readers)),
+            Api("POST", "/api/projects/{projectId}/tickets", $"/api/projects/{p}/tickets", Invalid, "RecordTicket", BadRequest),
+            // The department token answers for 工程部 alone: its register is 工程部's tickets.
+            Api("GET", "/api/projects/{projectId}/tickets", $"/api/projects/{p}/tickets", null, "ListTickets", Ok),
+            // The fixture's ticket is forwarded to 工程部, so the department sees it.
+            Api("GET", "/api/tickets/{ticketId}", $"/api/tickets/{t}", null, "GetTicket", Ok),
+            Api("GET", "/api/tickets/{ticketId}/handling-form", $"/api/tickets/{t}/handling-form", null, "GetHandlingForm", Ok),
 
-            new("GET", "/api/projects/{projectId}/agents", $"/api/projects/{p}/agents", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin, Display)),
-            new("GET", "/api/agents/{agentId}", $"/api/agents/{a}", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin)),
-            new("PUT", "/api/agents/{agentId}", $"/api/agents/{a}", Invalid, Give(BadRequest, Admin)),
-            // An agent sets only their own presence and delegate: this one is someone else's.
-            new("PUT", "/api/agents/{agentId}/presence", $"/api/agents/{a}/presence", Invalid, new() { [Agent] = Forbidden, [Supervisor] = BadRequest }),
-            new("PUT", "/api/agents/{agentId}/delegate", $"/api/agents/{a}/delegate", Invalid,
-                new() { [Agent] = Forbidden, [Supervisor] = BadRequest, [Admin] = BadRequest }),
+            Api("GET", "/api/projects/{projectId}/agents", $"/api/projects/{p}/agents", null, "ListAgents", Ok),
+            // An agent reads, and sets the presence and delegate of, only themselves: this one is someone else.
+            Api("GET", "/api/agents/{agentId}", $"/api/agents/{a}", null, "GetAgent", Ok, new() { [Agent] = Forbidden }),
+            Api("PUT", "/api/agents/{agentId}", $"/api/agents/{a}", Invalid, "RegisterAgent", BadRequest),
+            Api("PUT", "/api/agents/{agentId}/presence", $"/api/agents/{a}/presence", Invalid, "SetAgentPresence", BadRequest, new() { [Agent] = Forbidden }),
+            Api("PUT", "/api/agents/{agentId}/delegate", $"/api/agents/{a}/delegate", Invalid, "SetAgentDelegate", BadRequest, new() { [Agent] = Forbidden }),
 
-            new("GET", "/api/customers/{customerId}", $"/api/customers/{c}", null, Give(Ok, Readers)),
-            new("PUT", "/api/customers/{customerId}", $"/api/customers/{c}", Invalid, Give(BadRequest, Agent, Supervisor, Admin)),
-            new("GET", "/api/projects/{projectId}/customers", $"/api/projects/{p}/customers", null, Give(Ok, Agent, Supervisor, ProjectManager, Admin)),
+            Api("GET", "/api/customers/{customerId}", $"/api/customers/{c}", null, "GetCustomer", Ok),
+            Api("PUT", "/api/customers/{customerId}", $"/api/customers/{c}", Invalid, "RecordCustomer", BadRequest),
+            // Without phone= the directory is a bulk read, which an agent may not do.
+            Api("GET", "/api/projects/{projectId}/customers", $"/api/projects/{p}/customers", null, "ListCustomers", Ok, new() { [Agent] = BadRequest }),
 
-            new("GET", "/api/audit", $"/api/audit?projectId={p}", null, Give(Ok, Admin)),
+            Api("GET", "/api/audit", $"/api/audit?projectId={p}", null, "QueryAuditTrail", Ok),
 
             // The Orleans dashboard: cluster-wide, so an admin of any project sees it.
-            new("GET", "/dashboard/", "/dashboard/", null, Give(Ok, Admin), OtherProject: Ok),
+            Api("GET", "/dashboard/", "/dashboard/", null, "OrleansDashboard", Ok, otherProject: Ok),
 
             // The hub lets the people of the floor connect; which projects they may watch is decided on Join.
-            new(AnyMethod, "/hubs/wallboard/negotiate", "/hubs/wallboard/negotiate?negotiateVersion=1", null,
-                Give(Ok, Display, Supervisor, Agent, ProjectManager, Admin), OtherProject: Ok, Verb: "POST"),
-            new(AnyMethod, "/hubs/wallboard", "/hubs/wallboard", null,
-                Give(BadRequest, Display, Supervisor, Agent, ProjectManager, Admin), OtherProject: BadRequest, Verb: "GET"),
+            Api(AnyMethod, "/hubs/wallboard/negotiate", "/hubs/wallboard/negotiate?negotiateVersion=1", null, "WallboardHub", Ok, otherProject: Ok, verb: "POST"),
+            Api(AnyMethod, "/hubs/wallboard", "/hubs/wallboard", null, "WallboardHub", BadRequest, otherProject: BadRequest, verb: "GET"),
         };
 
-        // A step that does not exist is bad input for whoever may take steps at all.
-        rows.Add(new("POST", "/api/tickets/{ticketId}/{step:unknownstep}", $"/api/tickets/{t}/bogus", "{}",
-            Give(BadRequest, Agent, Supervisor, Department, ProjectManager), OtherProject: BadRequest));
-
         // Workflow steps, an endpoint each: an unknown field makes every body invalid, so whoever gets through gets a 400.
-        string[] floor = [Agent, Supervisor];
-        string[] handling = [Agent, Supervisor, Department];
-        foreach (var (name, roles) in new (string, string[])[]
+        foreach (var (step, operation) in TicketStepAccess.Operations)
         {
-            ("forward", floor), ("dispatch", floor), ("notify-customer", floor), ("record-callback", floor), ("answer", floor), ("reply", floor),
-            ("verify", [Department]), ("resolve", [Department]),
-            ("wait-on-customer", handling), ("resume", handling),
-            ("reassign", [Supervisor]), ("escalate", [Supervisor]), ("classify", [Supervisor]),
-            ("sign-off", [ProjectManager]),
-        })
-        {
-            rows.Add(new("POST", "/api/tickets/{ticketId}/" + name, $"/api/tickets/{t}/{name}", """{"unknownField":1}""", Give(BadRequest, roles)));
+            var name = TicketSteps.Name(step);
+            rows.Add(Api("POST", "/api/tickets/{ticketId}/" + name, $"/api/tickets/{t}/{name}", """{"unknownField":1}""", operation, BadRequest));
         }
+
+        // A step that does not exist is bad input for whoever may take some step.
+        rows.Add(new("POST", "/api/tickets/{ticketId}/{step:unknownstep}", $"/api/tickets/{t}/bogus", "{}",
+            TicketStepAccess.AnyStepper.ToDictionary(r => r, _ => BadRequest), OtherProject: BadRequest));
 
         return rows;
     }
@@ -188,8 +196,11 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
     /// <param name="OtherProject">What an allowed role's token for another project gets; 404 unless given.</param>
     /// <param name="Anonymous">Open to anyone: every caller, with or without a token, gets the one allowed status.</param>
     /// <param name="Verb">The method to call with, for an endpoint that takes any.</param>
+    /// <param name="Operation">The row of <see cref="RoleTable"/> the roles come from; none for an endpoint open to anyone.</param>
     public sealed record Row(string Method, string Route, string Path, string? Body, Dictionary<string, int> Allowed, int? OtherProject = null, bool Anonymous = false, string? Verb = null)
     {
+        public string? Operation { get; init; }
+
         public string Name => $"{Method} {Path}";
     }
 }

@@ -24,7 +24,7 @@ internal static class CustomerEndpoints
         customers.MapGet("/projects/{projectId}/customers", Directory).WithName("ListCustomers")
             .WithSummary("A project's customers, last contact first; phone= finds the caller by their first number.")
             .Produces<IReadOnlyList<CustomerDirectoryRow>>().ProducesValidationProblem().ProducesProblem(404)
-            .InCallersProject().Audited("customers", "projectId");
+            .InCallersProject().RequireRateLimiting(SecurityExtensions.ReadsLimit).Audited("customers", "projectId");
         return api;
     }
 

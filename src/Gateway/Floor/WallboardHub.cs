@@ -10,7 +10,7 @@ namespace HotlineGrains.Gateway.Floor;
 /// The live floor for wall displays and consoles: <c>Join</c> a project (or <c>*</c> for all of
 /// the caller's) and get its boards at once, then a new <c>Board</c> whenever one changes.
 /// </summary>
-internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModels) : Hub
+internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModels, HubJoinLimiter joins) : Hub
 {
     public const string Path = "/hubs/wallboard";
     public const string BoardMethod = "Board";
@@ -20,6 +20,11 @@ internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModel
     public async Task<IReadOnlyList<ProjectBoard>> Join(string projectId)
     {
         var caller = Caller.From(Context.User!);
+        if (!joins.TryJoin(caller.Id))
+        {
+            throw new HubException("Too many joins: this caller joined more than its limit per minute; try again shortly.");
+        }
+
         IReadOnlyList<string> projects;
         if (projectId == HotlineClaims.AllProjects)
         {

@@ -22,7 +22,7 @@ internal static class ProjectEndpoints
         projects.MapGet("/projects/{projectId}/register.csv", RegisterCsv.Get).WithName("ExportRegisterCsv")
             .WithSummary("The complaint register (投诉登记表) as CSV (UTF-8 with BOM, opens in Excel with Chinese intact); from/to limit the received time.")
             .Produces(200, contentType: "text/csv").ProducesValidationProblem().ProducesProblem(404)
-            .InCallersProject().Audited("register", "projectId", "export:csv");
+            .InCallersProject().RequireRateLimiting(SecurityExtensions.ReadsLimit).Audited("register", "projectId", "export:csv");
         projects.MapGet("/projects/{projectId}/summaries/daily", DailySummary).WithName("GetDailySummary")
             .WithSummary("The summary produced at the end of a service day (date=yyyy-MM-dd, project time).")
             .Produces<DailySummary>().ProducesValidationProblem().ProducesProblem(404)

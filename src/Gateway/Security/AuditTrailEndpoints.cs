@@ -22,7 +22,8 @@ internal static class AuditTrailEndpoints
     {
         api.MapGet("/audit", Query).WithName("QueryAuditTrail").WithTags(ApiDocument.Audit)
             .WithSummary("The audit trail, newest first, 50 a page: filter by ticketId or customerId, user, projectId and from/to (ISO 8601 with offset).")
-            .Produces<AuditPage>().ProducesValidationProblem().ProducesProblem(404);
+            .Produces<AuditPage>().ProducesValidationProblem().ProducesProblem(404)
+            .RequireRateLimiting(SecurityExtensions.ReadsLimit);
         return api;
     }
 

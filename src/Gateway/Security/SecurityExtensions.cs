@@ -12,6 +12,7 @@ public static class SecurityExtensions
 {
     public const string IntakeLimit = "intake";
     public const string CallEventsLimit = "call-events";
+    public const string ReadsLimit = "reads";
 
     /// <summary>Origins (<c>https://crm.example.com</c>) whose pages may call the API; none by default.</summary>
     public const string CorsOrigins = "Cors:AllowedOrigins";
@@ -32,6 +33,7 @@ public static class SecurityExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LimitsOptions>().Bind(builder.Configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<HubJoinLimiter>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -87,6 +89,7 @@ public static class SecurityExtensions
             rateLimiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             rateLimiter.AddPolicy(IntakeLimit, http => PerCaller(http, limits.IntakePerMinute));
             rateLimiter.AddPolicy(CallEventsLimit, http => PerCaller(http, limits.CallEventsPerMinute));
+            rateLimiter.AddPolicy(ReadsLimit, http => PerCaller(http, limits.ReadsPerMinute));
             rateLimiter.OnRejected = async (context, cancellationToken) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";

@@ -10,6 +10,8 @@ public sealed class WallboardHubTests() : ClockedGateway("Sqlite")
     private const string Plaza = "weibang-plaza";
     private const string Jining = "jining-shiji-jiayuan";
 
+    protected override void Configure(GatewayFactory gateway) => gateway.Settings["Limits:ReadsPerMinute"] = "3";
+
     [Fact]
     public async Task A_wallboard_gets_the_board_on_joining_and_a_new_board_when_a_ticket_is_recorded()
     {
@@ -84,6 +86,22 @@ public sealed class WallboardHubTests() : ClockedGateway("Sqlite")
         var agent = overLimit.GetProperty("agents").EnumerateArray().Single(a => a.GetProperty("id").GetString() == "agent-7");
         Assert.Equal(("Break", true), (agent.GetProperty("presence").GetString(), agent.GetProperty("overBreakLimit").GetBoolean()));
         Assert.Equal("agent-7", overLimit.GetProperty("alerts").EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "BreakLimit").GetProperty("agentId").GetString());
+    }
+
+    [Fact]
+    public async Task Joins_beyond_the_callers_limit_per_minute_are_refused_and_another_caller_still_joins()
+    {
+        await using var screen = await Connect(Token("wallboard", Roles.Display, HotlineClaims.AllProjects));
+        for (var i = 0; i < 3; i++)
+        {
+            await screen.InvokeAsync("Join", Plaza);
+        }
+
+        var refused = await Assert.ThrowsAsync<HubError>(() => screen.InvokeAsync("Join", Plaza));
+        Assert.Contains("Too many joins", refused.Message, StringComparison.Ordinal);
+
+        await using var other = await Connect(Token("supervisor-gc", Roles.Supervisor, Plaza));
+        await other.InvokeAsync("Join", Plaza);
     }
 
     private static IEnumerable<JsonElement> Tickets(JsonElement board) => board.GetProperty("openTickets").EnumerateArray();

@@ -18,6 +18,7 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         factory.Settings["Limits:IntakePerMinute"] = "3";
+        factory.Settings["Limits:ReadsPerMinute"] = "3";
         await ((IAsyncLifetime)factory).InitializeAsync();
         client = factory.CreateClient();
     }
@@ -105,6 +106,28 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
         Assert.True(refused.Headers.RetryAfter is not null);
 
         await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-2", Roles.Agent, Plaza), HotlineApi.Complaint());
+    }
+
+    [Theory]
+    [InlineData("/api/projects/" + Plaza + "/tickets")]
+    [InlineData("/api/projects/" + Plaza + "/register.csv")]
+    [InlineData("/api/projects/" + Plaza + "/customers")]
+    [InlineData("/api/audit?projectId=" + Plaza)]
+    public async Task Bulk_reads_beyond_the_callers_limit_per_minute_are_refused_with_429_and_other_callers_go_on(string path)
+    {
+        var scraper = Token("scraper", Roles.Admin, Plaza);
+        for (var i = 0; i < 3; i++)
+        {
+            using var allowed = await Raw(HttpMethod.Get, path, scraper);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using var refused = await Raw(HttpMethod.Get, path, scraper);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+
+        using var other = await Raw(HttpMethod.Get, path, Token("supervisor-gc", Roles.Admin, Plaza));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
     [Fact]

@@ -83,9 +83,16 @@ public static class RoleTable
         ByOperation.TryGetValue(operation, out var permission) ? permission
             : throw new InvalidOperationException($"The operation '{operation}' has no row in {nameof(RoleTable)}: say who may call it.");
 
-    /// <summary>The policy an endpoint of <paramref name="operation"/> applies: a signed-in caller with one of its roles.</summary>
-    public static AuthorizationPolicy PolicyOf(string operation) =>
-        new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(Of(operation).Roles).Build();
+    /// <summary>
+    /// The policy an endpoint of <paramref name="operation"/> applies: a signed-in caller with one of
+    /// its roles, or any signed-in caller where every role may.
+    /// </summary>
+    public static AuthorizationPolicy PolicyOf(string operation)
+    {
+        var roles = Of(operation).Roles;
+        var policy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser();
+        return (Roles.All.All(roles.Contains) ? policy : policy.RequireRole(roles)).Build();
+    }
 
     /// <summary>The README's role table: one row per operation, one column per role.</summary>
     public static string Markdown()

@@ -3,6 +3,7 @@ using System.Text;
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Projects;
 using HotlineGrains.Gateway.Security;
+using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
@@ -70,6 +71,16 @@ internal static class TicketEndpoints
                 ? await grains.GetGrain<ICustomerGrain>(customerId).GetView()
                 : null;
             check.That(customer?.ProjectId == projectId, "customerId", "No customer with this id in this project.");
+        }
+
+        // The receiving agent is whose open list the ticket lands on: the caller taking the call
+        // (a supervisor is not on the agent register), or a registered agent of this project, so
+        // a ticket never reaches someone who cannot open it. Checked here, beside the other form
+        // fields, as reassign checks its agent; the ticket grain records what it is given.
+        if (!check.Failed && request.ReceivingAgent.Trim() is var receiving && receiving != Caller.Of(http).Id)
+        {
+            var agent = Keys.IsValid(receiving) ? await grains.GetGrain<IAgentGrain>(receiving).GetView(time.GetUtcNow()) : null;
+            check.That(agent?.Projects.Contains(projectId) == true, "receivingAgent", $"No agent '{receiving}' serves this project; name yourself or an agent of the project.");
         }
 
         if (check.Failed)

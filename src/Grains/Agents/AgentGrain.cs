@@ -117,7 +117,7 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         // the floor (open tickets of an agent on leave) and reassigns them by hand.
         if (Away && State.Delegate is { } delegateId && await CanTakeOver(delegateId))
         {
-            HandOverAll(delegateId, HandOverReason(to, delegateId));
+            HandOverAll(delegateId, HandOverReason(to, delegateId), actor);
         }
 
         ProjectFloorRow();
@@ -152,7 +152,7 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         State.DelegateSetBy = actor;
         if (Away && delegateId is not null && await CanTakeOver(delegateId))
         {
-            HandOverAll(delegateId, HandOverReason(State.Presence, delegateId));
+            HandOverAll(delegateId, HandOverReason(State.Presence, delegateId), actor);
         }
 
         ProjectFloorRow();
@@ -179,7 +179,8 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         // projects: then it stays here for the supervisor.
         if (Registered && Away && State.Delegate is { } delegateId && await CanTakeOver(delegateId))
         {
-            HandOver(message.TicketId, message.TicketNumber, delegateId, HandOverReason(State.Presence, delegateId));
+            // Nobody acts here: the absent agent's standing arrangement moves the ticket on.
+            HandOver(message.TicketId, message.TicketNumber, delegateId, HandOverReason(State.Presence, delegateId), Key);
             State.OpenTickets.Remove(message.TicketId);
         }
         else
@@ -272,11 +273,12 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
     private async Task<TimeSpan> BreakLimit(AgentProfile profile) =>
         (await GrainFactory.GetGrain<IProjectGrain>(profile.HomeProject).GetSettings())?.BreakLimit ?? DefaultBreakLimit;
 
-    private void HandOverAll(string delegateId, string reason)
+    /// <param name="actor">Who sent the agent away or named the delegate: the tickets' timelines record them.</param>
+    private void HandOverAll(string delegateId, string reason, string actor)
     {
         foreach (var (ticketId, number) in State.OpenTickets)
         {
-            HandOver(ticketId, number, delegateId, reason);
+            HandOver(ticketId, number, delegateId, reason, actor);
         }
 
         // The ticket decides: it moves to the delegate only if it is still open and still this
@@ -284,9 +286,9 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         State.OpenTickets.Clear();
     }
 
-    private void HandOver(string ticketId, string number, string delegateId, string reason)
+    private void HandOver(string ticketId, string number, string delegateId, string reason, string actor)
     {
-        Turn.Send<TicketGrain>(ticketId, new HandOverTicket(Key, delegateId, reason));
+        Turn.Send<TicketGrain>(ticketId, new HandOverTicket(Key, delegateId, reason, actor));
         State.HandOvers.Add(new TicketHandOver(ticketId, number, delegateId, Turn.Now, reason));
         Trim(State.HandOvers, HandOversKept);
     }

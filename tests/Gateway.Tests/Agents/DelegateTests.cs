@@ -77,6 +77,24 @@ public sealed class DelegateTests() : ClockedGateway("Sqlite")
         Assert.Equal("agent-gc-1", (await Api.Ticket(Id(ticket))).GetProperty("agent").GetString());
     }
 
+    [Fact]
+    public async Task A_hand_over_caused_by_a_supervisor_is_recorded_in_the_timeline_as_the_supervisors()
+    {
+        await RegisterAgents();
+        await Api.Put("/api/agents/agent-gc-1/presence", new { presence = "Available" });
+        await Api.Put("/api/agents/agent-gc-2/presence", new { presence = "Available" });
+        await Api.Put("/api/agents/agent-gc-1/delegate", new { @delegate = "agent-gc-2" });
+        var ticket = await Api.Intake(Plaza, Complaint(c => c["receivingAgent"] = "agent-gc-1"));
+        await Eventually.Until(async () => (await Api.Get("/api/agents/agent-gc-1")).GetProperty("openTickets").GetArrayLength() == 1,
+            "agent-gc-1 holds the ticket");
+
+        await Api.Put("/api/agents/agent-gc-1/presence", new { presence = "Leave" }, user: "supervisor-gc");
+
+        await Eventually.Until(async () => (await Api.Ticket(Id(ticket))).GetProperty("agent").GetString() == "agent-gc-2", "the ticket moved to the delegate");
+        var handedOver = (await Api.Ticket(Id(ticket))).GetProperty("timeline").EnumerateArray().Last();
+        Assert.Equal(("Reassigned", "supervisor-gc"), (handedOver.GetProperty("what").GetString(), handedOver.GetProperty("actor").GetString()));
+    }
+
     private async Task RegisterAgents()
     {
         await Api.Put("/api/agents/agent-gc-1", Agent("GC01", [Plaza]));

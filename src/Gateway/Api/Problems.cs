@@ -20,6 +20,16 @@ internal static class Problems
         TypedResults.ValidationProblem(errors, title: "The request is not valid", detail: "See errors: each names a field and what is wrong with it.",
             extensions: new Dictionary<string, object?> { ["field"] = errors.Keys.First() });
 
+    /// <summary>A well-formed request that cannot be applied as sent (422), naming the field, in the shape of <see cref="Invalid(string, string)"/>.</summary>
+    public static IResult Unprocessable(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The request cannot be applied",
+            Detail = "See errors: each names a field and what is wrong with it.",
+            Extensions = { ["field"] = field },
+        });
+
     public static IResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for your role", detail: detail);
 

@@ -3,6 +3,7 @@ using System.Text;
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Projects;
 using HotlineGrains.Gateway.Security;
+using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
@@ -17,9 +18,9 @@ internal static class TicketEndpoints
     {
         var tickets = api.MapGroup(string.Empty).WithTags(ApiDocument.Tickets);
         tickets.MapPost("/projects/{projectId}/tickets", Receive).WithName("RecordTicket")
-            .WithSummary("Records a ticket from the intake form. An Idempotency-Key header makes a retried create return the first ticket.")
+            .WithSummary("Records a ticket from the intake form. An Idempotency-Key header (the caller's own) makes a retried create with the same form return the first ticket; the same key with a different form is a 422.")
             .Accepts<IntakeRequest>("application/json")
-            .Produces<TicketView>(StatusCodes.Status201Created).Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404)
+            .Produces<TicketView>(StatusCodes.Status201Created).Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesValidationProblem(422)
             .InCallersProject().RequireRateLimiting(SecurityExtensions.IntakeLimit)
             .Audited("ticket", "ticketId", "change:create");
         tickets.MapGet("/projects/{projectId}/tickets", Register).WithName("ListTickets")
@@ -72,31 +73,57 @@ internal static class TicketEndpoints
             check.That(customer?.ProjectId == projectId, "customerId", "No customer with this id in this project.");
         }
 
+        // The receiving agent is whose open list the ticket lands on: the caller taking the call
+        // (a supervisor is not on the agent register), or a registered agent of this project, so
+        // a ticket never reaches someone who cannot open it. Checked here, beside the other form
+        // fields, as reassign checks its agent; the ticket grain records what it is given.
+        if (!check.Failed && request.ReceivingAgent.Trim() is var receiving && receiving != Caller.Of(http).Id)
+        {
+            var agent = Keys.IsValid(receiving) ? await grains.GetGrain<IAgentGrain>(receiving).GetView(time.GetUtcNow()) : null;
+            check.That(agent?.Projects.Contains(projectId) == true, "receivingAgent", $"No agent '{receiving}' serves this project; name yourself or an agent of the project.");
+        }
+
         if (check.Failed)
         {
             return check.Problem();
         }
 
-        var ticketId = key.Length > 0 ? TicketIdFor(projectId, key) : Guid.NewGuid().ToString("N");
+        var caller = Caller.Of(http).Id;
+        var intake = request.ToIntake(projectId);
+        var ticketId = key.Length > 0 ? TicketIdFor(projectId, caller, key) : Guid.NewGuid().ToString("N");
         AuditTrailEndpoints.Resource(http, ticketId);
         var ticket = grains.GetGrain<ITicketGrain>(ticketId);
+        var created = await ticket.Open(intake, caller);
         var snapshot = await ticket.GetSnapshot();
-        if (snapshot.State.Intake is { } recorded && recorded.ProjectId != projectId)
+
+        // The same key with a different form is a client error, not a retry (IETF Idempotency-Key
+        // draft: 422). The fingerprint of the first request is the intake the ticket recorded: it
+        // is stored whole anyway, so a hash beside it would say nothing more, and every ticket
+        // recorded before this check has one, so none needs a migration. Both sides are the form
+        // as ToIntake normalises it, so a retry differing only in whitespace or key order is the
+        // same request. Compared after Open, which the ticket runs one at a time: of two different
+        // forms racing on one key, exactly one is recorded and the other is told.
+        if (!created && snapshot.State.Intake != intake)
         {
-            return Problems.Invalid("Idempotency-Key", "This key was used for another project's ticket.");
+            return Problems.Unprocessable("Idempotency-Key", "This key was used for a different intake; send a new key for a new ticket.");
         }
 
-        var created = await ticket.Open(request.ToIntake(projectId), Caller.Of(http).Id);
-        snapshot = await ticket.GetSnapshot();
         var view = TicketView.From(ticketId, snapshot.State, snapshot.Version, settings, time.GetUtcNow());
         http.Response.Headers.ETag = view.ETag;
         var location = $"/api/tickets/{ticketId}";
         return created ? TypedResults.Created(location, view) : TypedResults.Ok(view);
     }
 
-    /// <summary>A retried intake with the same key lands on the same ticket, so it is recorded (and numbered) once.</summary>
-    private static string TicketIdFor(string projectId, string idempotencyKey) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(projectId + "\n" + idempotencyKey)))[..32];
+    /// <summary>
+    /// A retried intake with the same key lands on the same ticket, so it is recorded (and numbered)
+    /// once. The key is the caller's own (the token's sub): another caller's same key is another
+    /// ticket, never theirs. Project and key hold no line break (a slug; control characters are
+    /// refused), so the three parts cannot run into each other whatever the caller id holds.
+    /// Tickets keyed before keys were scoped lie under hash(project, key): a retry of such a request
+    /// records a new ticket, which only a retry sent across the upgrade can meet.
+    /// </summary>
+    private static string TicketIdFor(string projectId, string callerId, string idempotencyKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(projectId + "\n" + callerId + "\n" + idempotencyKey)))[..32];
 
     private static async Task<IResult> Get(string ticketId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -295,6 +295,13 @@
       const answer = await api.post(`/api/projects/${encodeURIComponent(projectId)}/tickets`, intake, undefined, { 'Idempotency-Key': idempotencyKey });
       if (!answer.ok) {
         const fields = Object.keys((answer.data && answer.data.errors) || {});
+        if (answer.status === 422 && fields.includes('Idempotency-Key')) {
+          // A press whose answer was lost had recorded the form, and the form changed since: the
+          // key stays with that ticket, so a new one lets the agent record this form if it is a new call.
+          idempotencyKey = newKey();
+          intakeResult('error', '此前已登记 An earlier press recorded this call already: see your open tickets; press again only to record this form as a new ticket');
+          return;
+        }
         if (fields.length) {
           invalid(fields.map((f) => f.split('.')[0]), F.problemText(answer));
         } else {

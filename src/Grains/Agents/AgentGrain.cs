@@ -36,7 +36,7 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
 
     private bool Registered => State.Profile is not null;
 
-    private bool Away => State.Presence is Presence.Leave or Presence.Offline;
+    private bool Away => IsAbsent(State.Presence);
 
     public Task<bool> IsRegistered() => Task.FromResult(Registered);
 
@@ -115,9 +115,9 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
 
         // Without a delegate at work the tickets stay with the agent: the supervisor sees them on
         // the floor (open tickets of an agent on leave) and reassigns them by hand.
-        if (Away && State.Delegate is { } delegateId && !await GrainFactory.GetGrain<IAgentGrain>(delegateId).IsAway())
+        if (Away && State.Delegate is { } delegateId && await CanTakeOver(delegateId))
         {
-            HandOverAll(delegateId, HandOverReason(to, delegateId));
+            HandOverAll(delegateId, HandOverReason(to, delegateId), actor);
         }
 
         ProjectFloorRow();
@@ -135,9 +135,12 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         var delegateId = string.IsNullOrEmpty(delegateAgentId) ? null : delegateAgentId;
         if (delegateId is not null)
         {
+            var delegateView = delegateId == Key || string.IsNullOrWhiteSpace(delegateId) || delegateId.Length > 64 ? null
+                : await GrainFactory.GetGrain<IAgentGrain>(delegateId).GetView(Turn.Now);
             var problem = delegateId == Key ? "An agent cannot be their own delegate."
                 : string.IsNullOrWhiteSpace(delegateId) || delegateId.Length > 64 ? "1 to 64 characters."
-                : !await GrainFactory.GetGrain<IAgentGrain>(delegateId).IsRegistered() ? $"No agent '{delegateId}' is registered."
+                : delegateView is null ? $"No agent '{delegateId}' is registered."
+                : NotServedBy(delegateView) is { Count: > 0 } missing ? $"Agent '{delegateId}' does not serve {string.Join(", ", missing)}: a delegate takes tickets of every project this agent serves."
                 : null;
             if (problem is not null)
             {
@@ -147,9 +150,9 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
 
         State.Delegate = delegateId;
         State.DelegateSetBy = actor;
-        if (Away && delegateId is not null && !await GrainFactory.GetGrain<IAgentGrain>(delegateId).IsAway())
+        if (Away && delegateId is not null && await CanTakeOver(delegateId))
         {
-            HandOverAll(delegateId, HandOverReason(State.Presence, delegateId));
+            HandOverAll(delegateId, HandOverReason(State.Presence, delegateId), actor);
         }
 
         ProjectFloorRow();
@@ -171,12 +174,13 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         }
 
         // A ticket given to an agent who is away goes straight on to the delegate, unless the
-        // delegate is away too: passing it along a chain of absent agents (or round a pair who
-        // delegate to each other) would help no customer, so it stays here for the supervisor.
-        if (Registered && Away && State.Delegate is { } delegateId
-            && !await GrainFactory.GetGrain<IAgentGrain>(delegateId).IsAway())
+        // delegate is away too (passing it along a chain of absent agents, or round a pair who
+        // delegate to each other, would help no customer) or no longer serves this agent's
+        // projects: then it stays here for the supervisor.
+        if (Registered && Away && State.Delegate is { } delegateId && await CanTakeOver(delegateId))
         {
-            HandOver(message.TicketId, message.TicketNumber, delegateId, HandOverReason(State.Presence, delegateId));
+            // Nobody acts here: the absent agent's standing arrangement moves the ticket on.
+            HandOver(message.TicketId, message.TicketNumber, delegateId, HandOverReason(State.Presence, delegateId), Key);
             State.OpenTickets.Remove(message.TicketId);
         }
         else
@@ -249,14 +253,32 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         }
     }
 
+    private static bool IsAbsent(Presence presence) => presence is Presence.Leave or Presence.Offline;
+
+    /// <summary>
+    /// Whether the delegate takes the tickets over now: at work, and still serving every project
+    /// of this agent. Profiles change after a delegate is named (the delegate moves to another
+    /// project, this agent takes on one more), and a ticket handed to an agent outside its
+    /// project would sit on a list whose owner gets 404 on it; it stays here for the supervisor.
+    /// </summary>
+    private async Task<bool> CanTakeOver(string delegateId) =>
+        await GrainFactory.GetGrain<IAgentGrain>(delegateId).GetView(Turn.Now) is { } view
+        && !IsAbsent(view.Presence)
+        && NotServedBy(view).Count == 0;
+
+    /// <summary>This agent's projects that <paramref name="delegateView"/> does not serve.</summary>
+    private List<string> NotServedBy(AgentView delegateView) =>
+        [.. State.Profile!.Projects.Where(p => !delegateView.Projects.Contains(p))];
+
     private async Task<TimeSpan> BreakLimit(AgentProfile profile) =>
         (await GrainFactory.GetGrain<IProjectGrain>(profile.HomeProject).GetSettings())?.BreakLimit ?? DefaultBreakLimit;
 
-    private void HandOverAll(string delegateId, string reason)
+    /// <param name="actor">Who sent the agent away or named the delegate: the tickets' timelines record them.</param>
+    private void HandOverAll(string delegateId, string reason, string actor)
     {
         foreach (var (ticketId, number) in State.OpenTickets)
         {
-            HandOver(ticketId, number, delegateId, reason);
+            HandOver(ticketId, number, delegateId, reason, actor);
         }
 
         // The ticket decides: it moves to the delegate only if it is still open and still this
@@ -264,9 +286,9 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         State.OpenTickets.Clear();
     }
 
-    private void HandOver(string ticketId, string number, string delegateId, string reason)
+    private void HandOver(string ticketId, string number, string delegateId, string reason, string actor)
     {
-        Turn.Send<TicketGrain>(ticketId, new HandOverTicket(Key, delegateId, reason));
+        Turn.Send<TicketGrain>(ticketId, new HandOverTicket(Key, delegateId, reason, actor));
         State.HandOvers.Add(new TicketHandOver(ticketId, number, delegateId, Turn.Now, reason));
         Trim(State.HandOvers, HandOversKept);
     }

@@ -12,7 +12,10 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Records a presence change and publishes it; the presence the agent is already in changes nothing.</summary>
     Task<AgentView> SetPresence(Presence to, string actor);
 
-    /// <summary>Sets the delegate (代办人), or clears it with null; an agent already away hands their open tickets over at once.</summary>
+    /// <summary>
+    /// Sets the delegate (代办人), or clears it with null; an agent already away hands their open tickets over at once.
+    /// The delegate must be a registered agent serving every project of this agent (else <see cref="Calendars.AgentValidationException"/> on <c>delegate</c>).
+    /// </summary>
     Task<AgentView> SetDelegate(string? delegateAgentId, string actor);
 
     /// <summary>The agent as seen at <paramref name="now"/>; null if not registered.</summary>

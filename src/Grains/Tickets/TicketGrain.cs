@@ -280,7 +280,7 @@ public sealed partial class TicketGrain : HotlineGrain<TicketState>, ITicketGrai
             return; // already moved on, or closed meanwhile
         }
 
-        ReassignTo(message.ToAgent, null, message.Reason, message.FromAgent);
+        ReassignTo(message.ToAgent, null, message.Reason, message.Actor ?? message.FromAgent);
         Replan(await LoadSettings());
     }
 

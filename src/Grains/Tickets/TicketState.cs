@@ -67,7 +67,11 @@ public sealed class TicketState
     public List<string> SlaEventsRaised { get; set; } = [];
 }
 
-/// <summary>The intake form (the header of the 投诉处理表).</summary>
+/// <summary>
+/// The intake form (the header of the 投诉处理表). The gateway compares a retried intake with the
+/// recorded one by record equality (Idempotency-Key): keep its members values, or give it an
+/// equality that compares a collection's items.
+/// </summary>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record TicketIntake(
     string ProjectId,

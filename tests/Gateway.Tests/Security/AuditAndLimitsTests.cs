@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HotlineGrains.Gateway.Security;
+using HotlineGrains.Testing;
 
 namespace HotlineGrains.Gateway.Tests.Security;
 
@@ -32,7 +33,7 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
     [Fact]
     public async Task Reads_and_changes_of_a_ticket_are_in_the_trail_with_who_what_and_from_where()
     {
-        var ticket = await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent, Plaza), HotlineApi.Complaint());
+        var ticket = await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent, Plaza), SampleIntake.Complaint("agent-gc-1"));
         var id = ticket.RootElement.GetProperty("id").GetString()!;
         await Send(HttpMethod.Get, $"/api/tickets/{id}", Token("agent-gc-2", Roles.Agent, Plaza));
         await Send(HttpMethod.Post, $"/api/tickets/{id}/forward", Token("agent-gc-2", Roles.Agent, Plaza), new { department = "工程部" });
@@ -56,7 +57,7 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
     [Fact]
     public async Task A_read_from_another_project_answers_404_like_a_missing_ticket_and_is_in_the_trail()
     {
-        var ticket = await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent, Plaza), HotlineApi.Complaint());
+        var ticket = await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent, Plaza), SampleIntake.Complaint("agent-gc-1"));
         var id = ticket.RootElement.GetProperty("id").GetString()!;
         var outsider = Token("agent-sj-1", Roles.Agent, Jining);
 
@@ -97,15 +98,15 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
         var busy = Token("agent-gc-1", Roles.Agent, Plaza);
         for (var i = 0; i < 3; i++)
         {
-            await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", busy, HotlineApi.Complaint());
+            await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", busy, SampleIntake.Complaint("agent-gc-1"));
         }
 
-        using var refused = await Raw(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", busy, HotlineApi.Complaint());
+        using var refused = await Raw(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", busy, SampleIntake.Complaint("agent-gc-1"));
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.True(refused.Headers.RetryAfter is not null);
 
-        await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-2", Roles.Agent, Plaza), HotlineApi.Complaint());
+        await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-2", Roles.Agent, Plaza), SampleIntake.Complaint("agent-gc-2"));
     }
 
     [Theory]

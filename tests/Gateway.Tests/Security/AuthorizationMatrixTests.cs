@@ -213,8 +213,8 @@ public sealed class MatrixGateway : IAsyncLifetime
     public const string AgentId = "agent-matrix";
     public const string CustomerId = "customer-matrix";
 
-    /// <summary>The ticket recorded with Idempotency-Key "matrix" in <see cref="Project"/>: its id follows from the two.</summary>
-    public const string TicketId = "161ee17cebbec0fb750b1ea91618ee90";
+    /// <summary>The ticket agent-1001 recorded with Idempotency-Key "matrix" in <see cref="Project"/>: its id follows from the three.</summary>
+    public const string TicketId = "f53b5074c91135ad8cb97bab36a9a4a0";
 
     public GatewayFactory Factory { get; } = new();
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HotlineGrains.Gateway.Security;
+using HotlineGrains.Testing;
 
 namespace HotlineGrains.Gateway.Tests.Security;
 
@@ -103,7 +104,7 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
 
     private async Task<string> Ticket()
     {
-        var created = await Json(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent), HotlineApi.Complaint());
+        var created = await Json(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent), SampleIntake.Complaint("agent-gc-1"));
         return created.GetProperty("id").GetString()!;
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using HotlineGrains.Gateway.Security;
+using HotlineGrains.Testing;
 
 namespace HotlineGrains.Gateway.Tests.Security;
 
@@ -102,7 +103,7 @@ public sealed class RefusalAuditTests : IAsyncLifetime
 
     private async Task<string> NewTicket()
     {
-        using var response = await Raw(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", [Roles.Agent], Plaza), HotlineApi.Complaint());
+        using var response = await Raw(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", [Roles.Agent], Plaza), SampleIntake.Complaint("agent-gc-1"));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }

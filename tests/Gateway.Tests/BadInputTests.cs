@@ -126,8 +126,10 @@ public sealed class BadInputTests(BadInputGateway gateway) : IClassFixture<BadIn
         new("step: unknown ticket", Post, NoTicket + "/forward", new { department = "工程部" }, 404, null),
         new("step: not allowed in the ticket's status", Post, T + "/resolve", new { plan = "换灯", result = "已换", handler = "赵师傅" }, 409, null)
         {
+            Headers = [("If-Match", "{etag}")],
             AllowedSteps = ReceivedSteps,
         },
+        new("step: without If-Match", Post, T + "/forward", new { department = "工程部" }, 428, "If-Match"),
         new("step: sign-off before the ticket is resolved", Post, T + "/sign-off", null, 409, null)
         {
             Headers = [("If-Match", "{etag}")],

@@ -256,10 +256,27 @@ public sealed partial class FormsTests() : ClockedGateway("Sqlite")
     /// <summary>A step without If-Match: reminders firing as the clock moves may change the ticket meanwhile.</summary>
     private async Task<JsonElement> Step(string ticketId, string step, object? body, string user = "agent-1001")
     {
-        using var response = await Api.Send(HttpMethod.Post, $"/api/tickets/{ticketId}/{step}", body, user);
+        // The version the step applies to: read just before, and again if the ticket moved on meanwhile
+        // (a step's own follow-ups, such as the agent's open list, may still be landing).
+        HttpResponseMessage response;
+        var attempt = 0;
+        do
+        {
+            var current = await Api.Ticket(ticketId);
+            response = await Api.Send(HttpMethod.Post, $"/api/tickets/{ticketId}/{step}", body, user, current.GetProperty("eTag").GetString());
+        }
+        while (response.StatusCode == HttpStatusCode.PreconditionFailed && ++attempt < 5 && Dispose(response));
+
+        using var answered = response;
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{step}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static bool Dispose(HttpResponseMessage response)
+    {
+        response.Dispose();
+        return true;
     }
 
     private async Task<HttpResponseMessage> FormOf(string ticketId, string? accept)

@@ -30,6 +30,16 @@ internal static class Problems
             Extensions = { ["field"] = field },
         });
 
+    /// <summary>A change sent without the precondition it needs (428), naming the header.</summary>
+    public static IResult PreconditionRequired(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status428PreconditionRequired,
+            Title = "A precondition is required",
+            Detail = message,
+            Extensions = { ["field"] = field },
+        });
+
     public static IResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for your role", detail: detail);
 

@@ -120,9 +120,9 @@ internal static class TicketStepEndpoints
                 Perform(step, ticketId, http, grains, time, validate, apply))
             .WithName(TicketStepAccess.Operations[step])
             .WithSummary(summary)
-            .WithDescription($"Send If-Match with the ticket's ETag (412 when someone changed it first). A step the ticket's status does not allow is 409 with the allowed steps. Who may: {string.Join(", ", TicketStepAccess.AllowedRoles[step])}.")
+            .WithDescription($"Send If-Match with the ticket's ETag (428 without it, 412 when someone changed it first). A step the ticket's status does not allow is 409 with the allowed steps. Who may: {string.Join(", ", TicketStepAccess.AllowedRoles[step])}.")
             .ReadsJson<TBody>(optional: typeof(TBody) == typeof(EmptyRequest))
-            .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412)
+            .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesValidationProblem(428)
             .Audited("ticket", "ticketId", "change:" + name);
     }
 
@@ -187,6 +187,13 @@ internal static class TicketStepEndpoints
         if (await validate(body, call) is { Failed: true } check)
         {
             return check.Problem();
+        }
+
+        // A step changes the ticket on the basis of what the caller last saw: without the version it
+        // saw, two people on one ticket overwrite each other's decisions unnoticed (RFC 6585, 428).
+        if (expected is null)
+        {
+            return Problems.PreconditionRequired("If-Match", "Send the ticket's ETag (as GET /api/tickets/{ticketId} gave it) in If-Match.");
         }
 
         await apply(grains.GetGrain<ITicketGrain>(ticketId), body, call);

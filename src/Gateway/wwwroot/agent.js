@@ -424,7 +424,13 @@
 
   async function send(ticket, text) {
     replyResult('busy', '发送中 sending…');
-    const answer = await api.post(`/api/tickets/${encodeURIComponent(ticket.ticketId)}/reply`, { text });
+    // A step needs the version it applies to (If-Match): the ticket as it is now, read just before.
+    const current = await api.get(`/api/tickets/${encodeURIComponent(ticket.ticketId)}`);
+    if (!current.ok) {
+      replyResult('error', `Not sent 未发送: ${F.problemText(current)}`);
+      return;
+    }
+    const answer = await api.post(`/api/tickets/${encodeURIComponent(ticket.ticketId)}/reply`, { text }, current.etag);
     if (!answer.ok) {
       replyResult('error', `Not sent 未发送: ${F.problemText(answer)}`);
       return;

@@ -35,8 +35,9 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
     {
         var ticket = await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent, Plaza), SampleIntake.Complaint("agent-gc-1"));
         var id = ticket.RootElement.GetProperty("id").GetString()!;
-        await Send(HttpMethod.Get, $"/api/tickets/{id}", Token("agent-gc-2", Roles.Agent, Plaza));
-        await Send(HttpMethod.Post, $"/api/tickets/{id}/forward", Token("agent-gc-2", Roles.Agent, Plaza), new { department = "工程部" });
+        var read = await Send(HttpMethod.Get, $"/api/tickets/{id}", Token("agent-gc-2", Roles.Agent, Plaza));
+        await Send(HttpMethod.Post, $"/api/tickets/{id}/forward", Token("agent-gc-2", Roles.Agent, Plaza), new { department = "工程部" },
+            ifMatch: read.RootElement.GetProperty("eTag").GetString());
         using (var form = await Raw(HttpMethod.Get, $"/api/tickets/{id}/handling-form", Token("pm-gc", Roles.ProjectManager, Plaza)))
         {
             Assert.Equal(HttpStatusCode.OK, form.StatusCode);
@@ -153,18 +154,23 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
         return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()];
     }
 
-    private async Task<JsonDocument> Send(HttpMethod method, string path, string token, object? body = null)
+    private async Task<JsonDocument> Send(HttpMethod method, string path, string token, object? body = null, string? ifMatch = null)
     {
-        using var response = await Raw(method, path, token, body);
+        using var response = await Raw(method, path, token, body, ifMatch);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text.Length > 0 ? text : "{}");
     }
 
-    private async Task<HttpResponseMessage> Raw(HttpMethod method, string path, string token, object? body = null)
+    private async Task<HttpResponseMessage> Raw(HttpMethod method, string path, string token, object? body = null, string? ifMatch = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
         return await client.SendAsync(request);
     }
 }

@@ -40,7 +40,8 @@ public sealed class ConsoleScreenshotTests(ChromiumFixture chromium, DemoFloorFi
     public async Task The_agent_console_shows_the_call_the_handling_form_and_the_agents_tickets_on_a_1920x1080_screen()
     {
         using var api = new FloorApi(floor.Gateway);
-        var mine = (await api.OpenTicketsAsync(Plaza, "agent-gc-1"))
+        // The register is a supervisor's read; the agent's own tickets are the ones assigned to them.
+        var mine = (await api.OpenTicketsAsync(Plaza, "supervisor-gc"))
             .Where(t => t.TryGetProperty("agent", out var a) && a.GetString() == "agent-gc-1").ToList();
         await using var agent = await ConsolePage.OpenAsync(chromium, floor.Gateway.Address, "/agent.html?user=agent-gc-1");
 

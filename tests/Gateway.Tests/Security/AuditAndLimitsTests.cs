@@ -8,36 +8,22 @@ using HotlineGrains.Testing;
 namespace HotlineGrains.Gateway.Tests.Security;
 
 /// <summary>The audit trail (SPEC §8), per-caller rate limits and closed CORS.</summary>
-public sealed class AuditAndLimitsTests : IAsyncLifetime
+public sealed class AuditAndLimitsTests : CallerGateway
 {
-    private const string Plaza = "weibang-plaza";
-    private const string Jining = "jining-shiji-jiayuan";
-
-    private readonly GatewayFactory factory = new();
-    private HttpClient client = null!;
-
-    public async Task InitializeAsync()
+    protected override void Configure(GatewayFactory gateway)
     {
-        factory.Settings["Limits:IntakePerMinute"] = "3";
-        factory.Settings["Limits:ReadsPerMinute"] = "3";
-        await ((IAsyncLifetime)factory).InitializeAsync();
-        client = factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        client.Dispose();
-        await ((IAsyncLifetime)factory).DisposeAsync();
+        gateway.Settings["Limits:IntakePerMinute"] = "3";
+        gateway.Settings["Limits:ReadsPerMinute"] = "3";
     }
 
     [Fact]
     public async Task Reads_and_changes_of_a_ticket_are_in_the_trail_with_who_what_and_from_where()
     {
         var ticket = await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent, Plaza), SampleIntake.Complaint("agent-gc-1"));
-        var id = ticket.RootElement.GetProperty("id").GetString()!;
+        var id = ticket.GetProperty("id").GetString()!;
         var read = await Send(HttpMethod.Get, $"/api/tickets/{id}", Token("agent-gc-2", Roles.Agent, Plaza));
         await Send(HttpMethod.Post, $"/api/tickets/{id}/forward", Token("agent-gc-2", Roles.Agent, Plaza), new { department = "工程部" },
-            ifMatch: read.RootElement.GetProperty("eTag").GetString());
+            ifMatch: read.GetProperty("eTag").GetString());
         using (var form = await Raw(HttpMethod.Get, $"/api/tickets/{id}/handling-form", Token("pm-gc", Roles.ProjectManager, Plaza)))
         {
             Assert.Equal(HttpStatusCode.OK, form.StatusCode);
@@ -59,7 +45,7 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
     public async Task A_read_from_another_project_answers_404_like_a_missing_ticket_and_is_in_the_trail()
     {
         var ticket = await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent, Plaza), SampleIntake.Complaint("agent-gc-1"));
-        var id = ticket.RootElement.GetProperty("id").GetString()!;
+        var id = ticket.GetProperty("id").GetString()!;
         var outsider = Token("agent-sj-1", Roles.Agent, Jining);
 
         using var theirs = await Raw(HttpMethod.Get, $"/api/tickets/{id}", outsider);
@@ -138,40 +124,9 @@ public sealed class AuditAndLimitsTests : IAsyncLifetime
         using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/projects");
         preflight.Headers.Add("Origin", "https://evil.example.com");
         preflight.Headers.Add("Access-Control-Request-Method", "GET");
-        using var response = await client.SendAsync(preflight);
+        using var response = await Client.SendAsync(preflight);
 
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
-    }
-
-    private string Token(string user, string role, string project) =>
-        factory.TokenFor(user, [role], [project], role == Roles.Department ? ["工程部"] : [], TimeSpan.FromHours(1));
-
-    private async Task<JsonElement[]> Audit(string query)
-    {
-        // Each entry is written before its request is answered, so the trail is complete at once.
-        using var response = await Raw(HttpMethod.Get, "/api/audit?" + query, Token("admin", Roles.Admin, HotlineClaims.AllProjects));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return [.. (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray()];
-    }
-
-    private async Task<JsonDocument> Send(HttpMethod method, string path, string token, object? body = null, string? ifMatch = null)
-    {
-        using var response = await Raw(method, path, token, body, ifMatch);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text.Length > 0 ? text : "{}");
-    }
-
-    private async Task<HttpResponseMessage> Raw(HttpMethod method, string path, string token, object? body = null, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-
-        return await client.SendAsync(request);
     }
 }
 

@@ -12,32 +12,15 @@ namespace HotlineGrains.Gateway.Tests.Security;
 /// a department and its own departments' tickets, an agent and the customer's tier, the directory
 /// and their own record.
 /// </summary>
-public sealed class LeastPrivilegeTests : IAsyncLifetime
+public sealed class LeastPrivilegeTests : CallerGateway
 {
-    private const string Plaza = "weibang-plaza";
-
-    private readonly GatewayFactory factory = new();
-    private HttpClient client = null!;
-
-    public async Task InitializeAsync()
-    {
-        await ((IAsyncLifetime)factory).InitializeAsync();
-        client = factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        client.Dispose();
-        await ((IAsyncLifetime)factory).DisposeAsync();
-    }
-
     [Fact]
     public async Task A_department_reads_and_lists_the_tickets_forwarded_to_it_and_no_others()
     {
         var engineering = await Forwarded("工程部");
         var cleaning = await Forwarded("保洁部");
         var notYet = await Ticket();
-        var user = factory.TokenFor("dept-engineering", [Roles.Department], [Plaza], ["工程部"], TimeSpan.FromHours(1));
+        var user = Factory.TokenFor("dept-engineering", [Roles.Department], [Plaza], ["工程部"], TimeSpan.FromHours(1));
 
         Assert.Equal(HttpStatusCode.OK, await Status(HttpMethod.Get, $"/api/tickets/{engineering}", user));
         Assert.Equal(HttpStatusCode.OK, await Status(HttpMethod.Get, $"/api/tickets/{engineering}/handling-form", user));
@@ -45,9 +28,9 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, await Status(HttpMethod.Get, $"/api/tickets/{cleaning}/handling-form", user));
         Assert.Equal(HttpStatusCode.NotFound, await Status(HttpMethod.Get, $"/api/tickets/{notYet}", user));
 
-        var register = await Json(HttpMethod.Get, $"/api/projects/{Plaza}/tickets", user);
+        var register = await Send(HttpMethod.Get, $"/api/projects/{Plaza}/tickets", user);
         Assert.Equal([engineering], register.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("ticketId").GetString()));
-        var refused = await Send(HttpMethod.Get, $"/api/projects/{Plaza}/tickets?department=保洁部", user);
+        using var refused = await Raw(HttpMethod.Get, $"/api/projects/{Plaza}/tickets?department=保洁部", user);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("department", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
     }
@@ -64,7 +47,7 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, await Status(HttpMethod.Put, "/api/customers/customer-new-a", agent, Customer("A", "3-1-101")));
         Assert.Equal(HttpStatusCode.OK, await Status(HttpMethod.Put, "/api/customers/customer-new-c", agent, Customer("C", "3-1-101")));
 
-        var stored = await Json(HttpMethod.Get, "/api/customers/customer-tier", supervisor);
+        var stored = await Send(HttpMethod.Get, "/api/customers/customer-tier", supervisor);
         Assert.Equal(("A", "2-1-302"), (stored.GetProperty("tier").GetString(), stored.GetProperty("unitNumber").GetString()));
     }
 
@@ -81,7 +64,7 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
     [Fact]
     public async Task An_agent_reads_their_own_record_and_not_another_agents()
     {
-        var admin = factory.TokenFor("admin", [Roles.Admin], [HotlineClaims.AllProjects], [], TimeSpan.FromHours(1));
+        var admin = Factory.TokenFor("admin", [Roles.Admin], [HotlineClaims.AllProjects], [], TimeSpan.FromHours(1));
         foreach (var (id, number) in new[] { ("agent-gc-1", "1001"), ("agent-gc-2", "1002") })
         {
             Assert.Equal(HttpStatusCode.OK, await Status(HttpMethod.Put, $"/api/agents/{id}", admin,
@@ -100,44 +83,17 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
         surname = "钱", honorific = "Ms", unitNumber = unit, phones = new[] { "13700001111" }, projectId = Plaza, tier,
     };
 
-    private string Token(string user, string role) => factory.TokenFor(user, [role], [Plaza], [], TimeSpan.FromHours(1));
-
     private async Task<string> Ticket()
     {
-        var created = await Json(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent), SampleIntake.Complaint("agent-gc-1"));
+        var created = await Send(HttpMethod.Post, $"/api/projects/{Plaza}/tickets", Token("agent-gc-1", Roles.Agent), SampleIntake.Complaint("agent-gc-1"));
         return created.GetProperty("id").GetString()!;
     }
 
     private async Task<string> Forwarded(string department)
     {
         var id = await Ticket();
-        using var current = await Send(HttpMethod.Get, $"/api/tickets/{id}", Token("agent-gc-1", Roles.Agent));
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{id}/forward") { Content = JsonContent.Create(new { department }) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token("agent-gc-1", Roles.Agent));
-        request.Headers.IfMatch.Add(current.Headers.ETag!);
-        using var forwarded = await client.SendAsync(request);
+        using var forwarded = await Step(id, "forward", Token("agent-gc-1", Roles.Agent), new { department });
         Assert.True(forwarded.IsSuccessStatusCode, await forwarded.Content.ReadAsStringAsync());
         return id;
-    }
-
-    private async Task<HttpStatusCode> Status(HttpMethod method, string path, string token, object? body = null)
-    {
-        using var response = await Send(method, path, token, body);
-        return response.StatusCode;
-    }
-
-    private async Task<JsonElement> Json(HttpMethod method, string path, string token, object? body = null)
-    {
-        using var response = await Send(method, path, token, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await client.SendAsync(request);
     }
 }

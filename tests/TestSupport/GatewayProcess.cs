@@ -56,7 +56,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(gateway, assembly));
         info.ArgumentList.Add($"--urls={address}");
         info.ArgumentList.Add($"--contentRoot={gateway}");
-        foreach (var (key, value) in TestSilo.WithOwnPorts(settings ?? new Dictionary<string, string?>()))
+        // As `dotnet run` starts it (launchSettings.json): Development, unless the test says otherwise.
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        all.TryAdd("environment", "Development");
+        foreach (var (key, value) in TestSilo.WithOwnPorts(all))
         {
             info.ArgumentList.Add($"--{key}={value}");
         }
@@ -111,6 +114,20 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>Waits for the process to end on its own, and for the last of its output.</summary>
+    public async Task WaitForExitAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The process did not stop within {deadline}:\n{Output}");
+        }
+    }
 
     public async Task KillAsync()
     {

@@ -1,6 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using HotlineGrains.Contracts;
+using HotlineGrains.Grains.Tickets;
+using HotlineGrains.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
 using static HotlineGrains.Gateway.Tests.HotlineApi;
 
 namespace HotlineGrains.Gateway.Tests.Tickets;
@@ -122,6 +127,15 @@ public sealed class OtherKindsAndRepliesTests() : ClockedGateway("Sqlite")
 
         ticket = await Api.Ticket(Id(ticket));
         Assert.Equal(Start.AddHours(1), DueAt(ticket, "Deadline"));
+
+        // The view reckons the clocks from the policy at once; the ticket moves its own reminder when
+        // the project's message reaches it through the outbox. Only then may the clock pass 10:00,
+        // or the ticket would re-plan after it, at a moment this clock never leaves.
+        var reminders = Services.GetRequiredService<IReminderTable>();
+        var grain = GrainId.Create("ticket", Id(ticket));
+        await Eventually.Until(async () => (await reminders.ReadRow(grain, TicketGrain.SlaReminder))?.StartAt <= Start.AddHours(1).UtcDateTime,
+            "the ticket moved its SLA reminder to the new policy");
+
         // The ticket's own reminder was moved: the breach arrives at 10:00, not on Thursday.
         Clock.AdvanceTo(Start.AddHours(1));
         var breached = await WaitFor<TicketSlaBreached>(Id(ticket));

@@ -48,6 +48,9 @@ public static class GatewayExtensions
         return builder;
     }
 
+    /// <summary>Serve the OpenAPI document and the Swagger UI: by default everywhere but in Production.</summary>
+    public const string ApiExplorerSetting = "Api:Explorer";
+
     public static WebApplication MapHotlineGateway(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -55,14 +58,26 @@ public static class GatewayExtensions
         // Pages and scripts hold no data: they are served to anyone; what they show comes through the hub with a token.
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        // The API explorer (the OpenAPI document and the Swagger UI page) describes the API but holds
+        // no data, so it needs no token (its calls do); a production deployment shows it only when
+        // Api:Explorer says so, as it tells a stranger every operation there is.
+        var explorer = app.Configuration.GetValue<bool?>(ApiExplorerSetting) ?? !app.Environment.IsProduction();
+        if (explorer)
+        {
+            app.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint("/openapi/v1.json", "HotlineGrains API");
+                options.RoutePrefix = "swagger";
+            });
+        }
+
         app.UseHotlineSecurity();
         app.MapHealthEndpoints();
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.UseSwaggerUI(options =>
+        if (explorer)
         {
-            options.SwaggerEndpoint("/openapi/v1.json", "HotlineGrains API");
-            options.RoutePrefix = "swagger";
-        });
+            app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        }
+
         app.MapGroup("/api").WithRolesFromTable().MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints().MapAuditTrail();
         app.MapHotlineFloor();
         app.MapHotlineDashboard();

@@ -21,6 +21,7 @@ public static class SecurityExtensions
     public static WebApplicationBuilder AddHotlineSecurity(this WebApplicationBuilder builder)
     {
         var demo = builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}");
+        RefuseDemoWhereItIsDangerous(builder, demo);
         builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section))
             .PostConfigure(auth =>
             {
@@ -35,12 +36,15 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddSingleton<HubJoinLimiter>();
 
+        var development = builder.Environment.IsDevelopment();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, TimeProvider>((jwt, auth, time) =>
             {
                 var options = auth.Value;
                 jwt.MapInboundClaims = false;
+                // Why a token was refused (expired, wrong key id…) helps a developer and a forger alike.
+                jwt.IncludeErrorDetails = development;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.Issuer,
@@ -107,6 +111,29 @@ public static class SecurityExtensions
             }
         }));
         return builder;
+    }
+
+    /// <summary>
+    /// The demo hands an admin token of every project to anyone who asks. A published build runs in
+    /// Production, where demo is off unless set; set there, or beside a signing key of one's own
+    /// outside Development (the demo would sign with it), the gateway refuses to start and says which setting.
+    /// </summary>
+    private static void RefuseDemoWhereItIsDangerous(WebApplicationBuilder builder, bool demo)
+    {
+        const string setting = $"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}";
+        var environment = builder.Environment;
+        if (demo && environment.IsProduction())
+        {
+            throw new InvalidOperationException(
+                $"{setting} is true in the Production environment: the demo hands out admin tokens to anyone. Set {setting}=false (Demo__Enabled=false), or run a demo in Development.");
+        }
+
+        var ownKey = !string.IsNullOrEmpty(builder.Configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}"]);
+        if (demo && ownKey && !environment.IsDevelopment() && !environment.IsEnvironment("Testing"))
+        {
+            throw new InvalidOperationException(
+                $"{setting} is true beside Auth:SigningKey in the {environment.EnvironmentName} environment: demo tokens would be signed with that key. Set {setting}=false.");
+        }
     }
 
     public static WebApplication UseHotlineSecurity(this WebApplication app)

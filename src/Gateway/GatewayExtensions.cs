@@ -53,6 +53,7 @@ public static class GatewayExtensions
 
     public static WebApplication MapHotlineGateway(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Pages and scripts hold no data: they are served to anyone; what they show comes through the hub with a token.

@@ -323,7 +323,7 @@ public sealed partial class FormsTests() : ClockedGateway("Sqlite")
         var text = TagPattern().Replace(StylePattern().Replace(html, string.Empty), string.Empty);
         Assert.DoesNotContain('<', text);
         Assert.DoesNotContain('>', text);
-        Assert.Equal(["html", "head", "meta", "title", "style", "body", "h1", "p", "table"],
+        Assert.Equal(["html", "head", "meta", "title", "link", "body", "h1", "p", "table"],
             TagPattern().Matches(html).Where(m => m.Groups[1].Value != "/").Select(m => m.Groups[2].Value.ToLowerInvariant())
                 .Where(n => n is not ("tr" or "th" or "td" or "!doctype")).ToArray());
     }

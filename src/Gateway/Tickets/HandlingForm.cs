@@ -66,7 +66,8 @@ public sealed record HandlingForm(
         };
         var html = new StringBuilder();
         html.Append("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>投诉处理表 ").Append(E(TicketNumber)).Append("</title>");
-        html.Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}th,td{border:1px solid #333;padding:.5em;text-align:left;vertical-align:top}th{width:14em;background:#f2f2f2}@media print{body{margin:0}}</style>");
+        // A stylesheet of the site's own, not an inline <style>: the page's Content-Security-Policy allows no inline style.
+        html.Append("<link rel=\"stylesheet\" href=\"/handling-form.css\">");
         html.Append("</head><body><h1>投诉处理表</h1><p>").Append(E(Project)).Append(" · ").Append(E(TicketNumber)).Append(" · ").Append(E(Status)).Append("</p><table>");
         foreach (var (label, value) in rows)
         {

@@ -90,9 +90,20 @@ public abstract partial class HotlineGrain<TState> : Grain, IIncomingGrainCallFi
         await CommitAsync(turn);
     }
 
+    /// <summary>How much earlier than planned a reminder may tick and still be its firing (timer resolution).</summary>
+    private static readonly TimeSpan EarlyTickTolerance = TimeSpan.FromSeconds(1);
+
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
     {
         var turn = ActiveTurn!;
+        if (committed.Reminders.TryGetValue(reminderName, out var ahead) && ahead - turn.Now > EarlyTickTolerance)
+        {
+            // A tick of the reminder as it was before the grain moved it later (Orleans may still
+            // run the old timer once, e.g. its retry after a firing that re-set it). Taken as the
+            // firing, it would spend the reminder and the deadline it now stands for would be lost.
+            return;
+        }
+
         turn.Fired = reminderName;
         var dueAt = committed.Reminders.TryGetValue(reminderName, out var planned)
             ? planned

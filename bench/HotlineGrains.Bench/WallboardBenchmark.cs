@@ -164,6 +164,8 @@ internal static class WallboardBenchmark
                 ["Demo:Floor"] = "true",
                 // One agent records every ticket of the run: the per-caller intake limit (60 a minute) would refuse most.
                 ["Limits:IntakePerMinute"] = "100000",
+                // All 500 screens join as the one `wallboard` display: its joins per minute would be refused past 600.
+                ["Limits:ReadsPerMinute"] = "100000",
             };
             if (pollInterval is { } poll)
             {

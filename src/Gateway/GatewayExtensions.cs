@@ -30,8 +30,9 @@ public static class GatewayExtensions
         builder.AddHotlineSecurity();
         builder.AddHotline(bus => bus.AddFloorConsumers());
         builder.AddHotlineFloor();
-        builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
-        if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
+        builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
+        if (builder.Configuration.GetValue<bool>(DemoOptions.EnabledSetting))
         {
             builder.Services.AddHostedService<DemoDataSeeder>();
             if (builder.Configuration.GetValue($"{DemoOptions.Section}:{nameof(DemoOptions.Floor)}", defaultValue: true))

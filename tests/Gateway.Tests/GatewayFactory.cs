@@ -28,8 +28,24 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>Every event the outbox relay put on the bus, in order.</summary>
     public PublishedEvents Published { get; } = new();
 
-    /// <summary>The key the gateway under test trusts; <see cref="TokenFor"/> signs with it.</summary>
+    /// <summary>The key the gateway under test is given with <see cref="WithSigningKey"/>.</summary>
     public const string SigningKey = "hotline-tests-signing-key-0123456789abcdef";
+
+    /// <summary>
+    /// Give the gateway <see cref="SigningKey"/>. Off by default: with demo on the gateway makes one up,
+    /// as the embedded default does (demo beside a key of one's own is refused outside Development),
+    /// and <see cref="TokenFor"/> signs with whichever key the gateway holds.
+    /// </summary>
+    public bool WithSigningKey { get; set; }
+
+    /// <summary>The host environment; "Testing" is none of Development, Staging or Production.</summary>
+    public string Environment { get; set; } = "Testing";
+
+    /// <summary>
+    /// Demo data (the seed projects) and demo tokens, set explicitly; off, the gateway has no demo
+    /// setting from the test at all, so its environment's appsettings decide.
+    /// </summary>
+    public bool Demo { get; set; } = true;
 
     /// <summary>
     /// A token for <paramref name="user"/>. Functional tests act with every role on every project
@@ -39,6 +55,33 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
     public string TokenFor(string user, string[]? roles = null, string[]? projects = null, string[]? departments = null, TimeSpan? lifetime = null) =>
         Services.GetRequiredService<TokenIssuer>().Issue(user, roles ?? [.. Roles.All], projects ?? [HotlineClaims.AllProjects],
             departments ?? [HotlineClaims.AllProjects], lifetime ?? TimeSpan.FromDays(3650));
+
+    /// <summary>
+    /// A gateway of a test's own, set up by <paramref name="configure"/> (its environment, demo, key),
+    /// started, handed to <paramref name="use"/>, then removed; a gateway that refuses to start throws here.
+    /// </summary>
+    public static async Task Run(Action<GatewayFactory> configure, Func<GatewayFactory, Task> use)
+    {
+        var gateway = new GatewayFactory();
+        configure(gateway);
+        await ((IAsyncLifetime)gateway).InitializeAsync();
+        try
+        {
+            // Starts the host: a refusal at start-up (options validation) is thrown here.
+            using (gateway.CreateClient())
+            {
+            }
+
+            await use(gateway);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)gateway).DisposeAsync();
+        }
+    }
+
+    /// <summary>A client of <paramref name="gateway"/> with no token, as a stranger calls.</summary>
+    public HttpClient CreateAnonymousClient() => new(Server.CreateHandler()) { BaseAddress = Server.BaseAddress };
 
     /// <summary>Clients made by the factory act as "tester" with every role, unless a request says otherwise.</summary>
     protected override void ConfigureClient(HttpClient client)
@@ -57,17 +100,25 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(Environment);
         var storage = postgres is not null ? TestSilo.Postgres(postgres.ConnectionString) : TestSilo.Sqlite(Path.Combine(directory, "hotline.db"));
         foreach (var (key, value) in TestSilo.ForTest(storage, Clock))
         {
             builder.UseSetting(key, value);
         }
 
-        builder.UseSetting("Demo:Enabled", "true");
-        builder.UseSetting("Demo:Floor", DemoFloor ? "true" : "false");
-        builder.UseSetting("Demo:CallSimulator", "false");
-        builder.UseSetting("Auth:SigningKey", SigningKey);
+        if (Demo)
+        {
+            builder.UseSetting("Demo:Enabled", "true");
+            builder.UseSetting("Demo:Floor", DemoFloor ? "true" : "false");
+            builder.UseSetting("Demo:CallSimulator", "false");
+        }
+
+        if (WithSigningKey)
+        {
+            builder.UseSetting("Auth:SigningKey", SigningKey);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -20,8 +20,8 @@ public static class SecurityExtensions
     /// <summary>Bearer tokens on every endpoint that does not say otherwise, roles, rate limits and CORS.</summary>
     public static WebApplicationBuilder AddHotlineSecurity(this WebApplicationBuilder builder)
     {
-        var demo = builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}");
-        RefuseDemoWhereItIsDangerous(builder, demo);
+        // Where demo may run at all is DemoOptionsValidator's to say, at start.
+        var demo = builder.Configuration.GetValue<bool>(DemoOptions.EnabledSetting);
         builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section))
             .PostConfigure(auth =>
             {
@@ -111,29 +111,6 @@ public static class SecurityExtensions
             }
         }));
         return builder;
-    }
-
-    /// <summary>
-    /// The demo hands an admin token of every project to anyone who asks. A published build runs in
-    /// Production, where demo is off unless set; set there, or beside a signing key of one's own
-    /// outside Development (the demo would sign with it), the gateway refuses to start and says which setting.
-    /// </summary>
-    private static void RefuseDemoWhereItIsDangerous(WebApplicationBuilder builder, bool demo)
-    {
-        const string setting = $"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}";
-        var environment = builder.Environment;
-        if (demo && environment.IsProduction())
-        {
-            throw new InvalidOperationException(
-                $"{setting} is true in the Production environment: the demo hands out admin tokens to anyone. Set {setting}=false (Demo__Enabled=false), or run a demo in Development.");
-        }
-
-        var ownKey = !string.IsNullOrEmpty(builder.Configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.SigningKey)}"]);
-        if (demo && ownKey && !environment.IsDevelopment() && !environment.IsEnvironment("Testing"))
-        {
-            throw new InvalidOperationException(
-                $"{setting} is true beside Auth:SigningKey in the {environment.EnvironmentName} environment: demo tokens would be signed with that key. Set {setting}=false.");
-        }
     }
 
     public static WebApplication UseHotlineSecurity(this WebApplication app)

@@ -27,6 +27,9 @@ public static class GatewayExtensions
         builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
         builder.Services.Configure<RouteOptions>(routes => routes.ConstraintMap[TicketStepEndpoints.UnknownStep.Name] = typeof(TicketStepEndpoints.UnknownStep));
         builder.Services.AddOpenApi(ApiDocument.Configure);
+        // A misspelt key (Api:Explorr) or a value that is no boolean stops the node at start, naming the
+        // setting, rather than leaving the explorer at its default without a word.
+        builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.Section), binder => binder.ErrorOnUnknownConfiguration = true).ValidateOnStart();
         builder.AddHotlineSecurity();
         builder.AddHotline(bus => bus.AddFloorConsumers());
         builder.AddHotlineFloor();
@@ -49,9 +52,6 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>Serve the OpenAPI document and the Swagger UI: by default everywhere but in Production.</summary>
-    public const string ApiExplorerSetting = "Api:Explorer";
-
     public static WebApplication MapHotlineGateway(this WebApplication app)
     {
         app.UseSecurityHeaders();
@@ -63,7 +63,7 @@ public static class GatewayExtensions
         // The API explorer (the OpenAPI document and the Swagger UI page) describes the API but holds
         // no data, so it needs no token (its calls do); a production deployment shows it only when
         // Api:Explorer says so, as it tells a stranger every operation there is.
-        var explorer = app.Configuration.GetValue<bool?>(ApiExplorerSetting) ?? !app.Environment.IsProduction();
+        var explorer = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.ExplorerIn(app.Environment);
         if (explorer)
         {
             app.UseSwaggerUI(options =>

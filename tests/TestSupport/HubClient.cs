@@ -65,6 +65,9 @@ public sealed class HubClient : IAsyncDisposable
         return await completion.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>Completes when the connection ends: the server closed it, or the client was disposed.</summary>
+    public Task Closed => reading;
+
     /// <summary>
     /// Tells the hub the client is alive. The server closes a connection that sent nothing for 30 s;
     /// the browser client pings every 15 s, and a long-lived client of this kind must too.

@@ -36,7 +36,10 @@ public static class FloorExtensions
 
     internal static WebApplication MapHotlineFloor(this WebApplication app)
     {
-        app.MapHub<WallboardHub>(WallboardHub.Path).RequireAuthorization(RoleTable.PolicyOf("WallboardHub"));
+        // A token is checked once, when the connection opens; without this a wallboard or console would
+        // go on receiving a project's boards long after its token ran out (or its holder left).
+        app.MapHub<WallboardHub>(WallboardHub.Path, hub => hub.CloseOnAuthenticationExpiration = true)
+            .RequireAuthorization(RoleTable.PolicyOf("WallboardHub"));
         return app;
     }
 }

@@ -1,0 +1,30 @@
+using HotlineGrains.Gateway.Security;
+using HotlineGrains.Testing;
+
+namespace HotlineGrains.Gateway.Tests.Security;
+
+/// <summary>A token is checked when a hub connection opens; the connection ends when the token does.</summary>
+public sealed class HubTokenExpiryTests : CallerGateway
+{
+    [Fact]
+    public async Task A_hub_connection_closes_when_its_token_expires_and_one_with_a_longer_token_stays()
+    {
+        await using var lasting = await Connect(Factory.TokenFor("wallboard-1", [Roles.Display], [Plaza], [], TimeSpan.FromHours(1)));
+        await lasting.InvokeAsync("Join", Plaza);
+
+        await using var brief = await Connect(Factory.TokenFor("wallboard-2", [Roles.Display], [Plaza], [], TimeSpan.FromSeconds(3)));
+        await brief.InvokeAsync("Join", Plaza);
+
+        // SignalR compares the token's expiry with the wall clock (not the gateway's TimeProvider) once
+        // a second, so this waits for a real expiry: a few seconds, with a deadline.
+        await brief.Closed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Plaza, Assert.Single((await lasting.InvokeAsync("Join", Plaza)).EnumerateArray()).GetProperty("projectId").GetString());
+    }
+
+    private async Task<HubClient> Connect(string token)
+    {
+        var client = Factory.Server.CreateWebSocketClient();
+        var socket = await client.ConnectAsync(new Uri("ws://localhost/hubs/wallboard?access_token=" + Uri.EscapeDataString(token)), CancellationToken.None);
+        return await HubClient.ConnectAsync(socket);
+    }
+}

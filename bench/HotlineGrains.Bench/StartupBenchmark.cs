@@ -29,7 +29,8 @@ internal static class StartupBenchmark
         {
             var sample = Noise.Start();
             var watch = Stopwatch.StartNew();
-            await using var gateway = GatewayProcess.Start(directory.FullName);
+            // The embedded default as `dotnet run` starts it: Development, where the shipped settings turn demo on.
+            await using var gateway = GatewayProcess.Start(directory.FullName, new Dictionary<string, string?> { ["environment"] = "Development" });
             try
             {
                 await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(120));

@@ -65,6 +65,20 @@ public static class SecurityExtensions
                 };
                 jwt.Events = new JwtBearerEvents
                 {
+                    // A hub connection closes once the token's expiry passes (CloseOnAuthenticationExpiration),
+                    // but SignalR compares it with the wall clock, while tokens here expire by the node's
+                    // TimeProvider: hand it the wall-clock instant at which the token runs out by the node's clock.
+                    // With the system clock this changes nothing; with a test's clock, a connection lasts as long
+                    // as its token does on that clock, not until a date the test's clock never reaches or has passed.
+                    OnTokenValidated = context =>
+                    {
+                        if (context.Properties.ExpiresUtc is { } expires)
+                        {
+                            context.Properties.ExpiresUtc = TimeProvider.System.GetUtcNow() + (expires - time.GetUtcNow());
+                        }
+
+                        return Task.CompletedTask;
+                    },
                     // Browsers cannot set headers on a WebSocket: SignalR hubs send the token in the query string.
                     OnMessageReceived = context =>
                     {

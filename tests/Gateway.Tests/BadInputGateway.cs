@@ -90,6 +90,10 @@ public sealed partial class BadInputGateway : IAsyncLifetime
         }
     }
 
+    /// <summary>A token for <paramref name="user"/> with one role in <paramref name="project"/>; a department user answers for 工程部.</summary>
+    public string Token(string user, string role, string project = Project, TimeSpan? lifetime = null) =>
+        factory!.TokenFor(user, [role], [project], role == Gateway.Security.Roles.Department ? ["工程部"] : [], lifetime ?? TimeSpan.FromHours(1));
+
     /// <summary>Everything a request could have changed, read back: status, ETag and body of each.</summary>
     public async Task<IReadOnlyList<string>> Snapshot()
     {

@@ -38,25 +38,30 @@ internal static class AuditTrailEndpoints
         var audited = new AuditedResource(resourceType, idRouteValue, action);
         // The metadata lets the authorization step audit the requests it refuses before any filter runs.
         endpoint.WithMetadata(audited);
-        return endpoint.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            object? result;
-            try
-            {
-                result = await next(context);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                await Record(http, audited, "refused:" + exception.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal), exception.Message);
-                throw;
-            }
+        // The outermost filter, whatever order the endpoint's filters were added in: a filter that
+        // answers on its own (another project's register is a 404) is a refusal the trail must see.
+        endpoint.Add(builder => builder.FilterFactories.Insert(0, (_, next) => context => RecordOutcome(context, next, audited)));
+        return endpoint;
+    }
 
-            var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
-            var why = status >= 400 && result is ProblemHttpResult problem ? problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title : null;
-            await Record(http, audited, Outcome(status), why);
-            return result;
-        });
+    private static async ValueTask<object?> RecordOutcome(EndpointFilterInvocationContext context, EndpointFilterDelegate next, AuditedResource audited)
+    {
+        var http = context.HttpContext;
+        object? result;
+        try
+        {
+            result = await next(context);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            await Record(http, audited, "refused:" + exception.GetType().Name.Replace("Exception", string.Empty, StringComparison.Ordinal), exception.Message);
+            throw;
+        }
+
+        var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
+        var why = status >= 400 && result is ProblemHttpResult problem ? problem.ProblemDetails.Detail ?? problem.ProblemDetails.Title : null;
+        await Record(http, audited, Outcome(status), why);
+        return result;
     }
 
     /// <summary>Tells the audit which project the resource belongs to (the handler learns it when it loads it).</summary>

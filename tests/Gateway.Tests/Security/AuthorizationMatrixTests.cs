@@ -4,6 +4,7 @@ using System.Text;
 using HotlineGrains.Gateway.Security;
 using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Grains.Tickets;
+using HotlineGrains.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -88,6 +89,58 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
 
         Assert.Empty(endpoints.Except(covered));
         Assert.Empty(covered.Except(endpoints));
+    }
+
+    [Fact]
+    public async Task Every_role_may_join_the_wallboard_hub_as_the_role_table_says_inside_its_projects_and_nowhere_else()
+    {
+        var watchers = RoleTable.Of("WallboardHub").Roles;
+        var mismatches = new List<string>();
+
+        foreach (var role in Roles.All)
+        {
+            if (!watchers.Contains(role))
+            {
+                var refused = await Record.ExceptionAsync(() => gateway.ConnectToHub(gateway.Token(role)));
+                if (refused?.Message.Contains("403", StringComparison.Ordinal) != true)
+                {
+                    mismatches.Add($"{role} connected, or was refused otherwise than 403: {refused?.Message}");
+                }
+
+                continue;
+            }
+
+            await using (var inside = await gateway.ConnectToHub(gateway.Token(role)))
+            {
+                var boards = await inside.InvokeAsync("Join", MatrixGateway.Project);
+                if (boards.GetArrayLength() != 1)
+                {
+                    mismatches.Add($"{role} joining its own project got {boards.GetArrayLength()} boards");
+                }
+
+                // Another project looks missing, exactly like one that does not exist.
+                var outside = await Record.ExceptionAsync(() => inside.InvokeAsync("Join", MatrixGateway.OtherProject));
+                if (outside is not HubError || !outside.Message.Contains("no project", StringComparison.Ordinal))
+                {
+                    mismatches.Add($"{role} joining another project: {outside?.Message ?? "joined"}");
+                }
+            }
+
+            await using var elsewhere = await gateway.ConnectToHub(gateway.Token(role, project: MatrixGateway.OtherProject));
+            var foreign = await Record.ExceptionAsync(() => elsewhere.InvokeAsync("Join", MatrixGateway.Project));
+            if (foreign is not HubError)
+            {
+                mismatches.Add($"{role} of another project joined {MatrixGateway.Project}");
+            }
+        }
+
+        var anonymous = await Record.ExceptionAsync(() => gateway.ConnectToHub(token: null));
+        if (anonymous?.Message.Contains("401", StringComparison.Ordinal) != true)
+        {
+            mismatches.Add($"no token: {anonymous?.Message ?? "connected"}");
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
 
     private static bool IsDashboard(string route) => route.StartsWith("/dashboard", StringComparison.Ordinal);
@@ -251,6 +304,14 @@ public sealed class MatrixGateway : IAsyncLifetime
     {
         var options = Microsoft.Extensions.Options.Options.Create(new AuthOptions { SigningKey = "some-other-issuers-key-0123456789abcdef" });
         return new TokenIssuer(options, TimeProvider.System).Issue($"matrix-{role}", [role], [Project], lifetime: TimeSpan.FromHours(1));
+    }
+
+    /// <summary>A wallboard hub connection with the given token, or none.</summary>
+    public async Task<HubClient> ConnectToHub(string? token)
+    {
+        var query = token is null ? string.Empty : "?access_token=" + Uri.EscapeDataString(token);
+        var socket = await Factory.Server.CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/hubs/wallboard" + query), CancellationToken.None);
+        return await HubClient.ConnectAsync(socket);
     }
 
     public async Task<int> Call(AuthorizationMatrixTests.Row row, string? token)

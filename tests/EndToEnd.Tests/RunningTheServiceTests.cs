@@ -50,6 +50,31 @@ public sealed class RunningTheServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_host_without_time_zone_data_still_shows_a_projects_local_times()
+    {
+        // TZDIR naming an empty folder is a slim container image without tzdata: the host cannot
+        // resolve Asia/Shanghai (TimeZoneInfo throws), while the project's calendar reads NodaTime's own TZDB.
+        var noTzdata = Directory.CreateDirectory(Path.Combine(workingDirectory, "empty-zoneinfo")).FullName;
+        await using var gateway = GatewayProcess.Start(workingDirectory, environment: new Dictionary<string, string> { ["TZDIR"] = noTzdata });
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await gateway.DemoTokenAsync("supervisor-gc"));
+
+        using var recorded = await client.PostAsJsonAsync("/api/projects/weibang-plaza/tickets", SampleIntake.Complaint("supervisor-gc"));
+        Assert.True(recorded.IsSuccessStatusCode, gateway.Output);
+        var ticket = await recorded.Content.ReadFromJsonAsync<JsonElement>();
+        var receivedAt = ticket.GetProperty("receivedAt").GetDateTimeOffset();
+        var shanghai = receivedAt.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+        var register = await client.GetStringAsync("/api/projects/weibang-plaza/register.csv");
+        Assert.Contains(shanghai, register, StringComparison.Ordinal);
+        var form = await client.GetStringAsync($"/api/tickets/{ticket.GetProperty("id").GetString()}/handling-form");
+        Assert.Contains(shanghai[..10], form, StringComparison.Ordinal);
+        Assert.Contains(shanghai[11..], form, StringComparison.Ordinal);
+        Assert.DoesNotContain("TimeZoneNotFound", gateway.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Production_settings_run_on_PostgreSQL_and_RabbitMQ_without_demo_data()
     {
         await using var database = await PostgresDatabase.CreateAsync();

@@ -35,14 +35,15 @@ public sealed class GatewayProcess : IAsyncDisposable
     public string Output => string.Join('\n', output);
 
     /// <param name="port">The loopback port to listen on; a free one when null.</param>
-    public static GatewayProcess Start(string workingDirectory, IDictionary<string, string?>? settings = null, int? port = null) =>
-        Start("Gateway", "HotlineGrains.Gateway.dll", workingDirectory, settings, port);
+    /// <param name="environment">Environment variables of the process's own, beside the settings (which go on its command line).</param>
+    public static GatewayProcess Start(string workingDirectory, IDictionary<string, string?>? settings = null, int? port = null, IDictionary<string, string>? environment = null) =>
+        Start("Gateway", "HotlineGrains.Gateway.dll", workingDirectory, settings, port, environment);
 
     /// <summary>The headless worker (<c>src/Silo</c>): no HTTP, reminders and outbox only.</summary>
     public static GatewayProcess StartWorker(string workingDirectory, IDictionary<string, string?> settings) =>
-        Start("Silo", "HotlineGrains.Silo.dll", workingDirectory, settings, port: null);
+        Start("Silo", "HotlineGrains.Silo.dll", workingDirectory, settings, port: null, environment: null);
 
-    private static GatewayProcess Start(string project, string assembly, string workingDirectory, IDictionary<string, string?>? settings, int? port)
+    private static GatewayProcess Start(string project, string assembly, string workingDirectory, IDictionary<string, string?>? settings, int? port, IDictionary<string, string>? environment)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePorts.Next()}");
         var gateway = BuildDirectory(project, assembly);
@@ -53,6 +54,11 @@ public sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(Path.Combine(gateway, assembly));
         info.ArgumentList.Add($"--urls={address}");
         info.ArgumentList.Add($"--contentRoot={gateway}");

@@ -21,7 +21,12 @@ public static class GatewayExtensions
     /// <summary>Everything the gateway node runs: the co-hosted silo, the API and, in the embedded default, demo data.</summary>
     public static WebApplicationBuilder AddHotlineGateway(this WebApplicationBuilder builder)
     {
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            // "Server: Kestrel" tells a scanner which parser's flaws to try and a client nothing.
+            kestrel.AddServerHeader = false;
+        });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<Problems.Handler>();
         builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);

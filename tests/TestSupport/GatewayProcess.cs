@@ -135,6 +135,17 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Asks the process to stop as an orchestrator does (SIGTERM), and waits until it has.</summary>
+    public async Task TerminateAsync(TimeSpan deadline)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await WaitForExitAsync(deadline);
+    }
+
     public async Task KillAsync()
     {
         process.Kill(entireProcessTree: true);

@@ -203,7 +203,7 @@ public sealed partial class AgentConsoleTests(ChromiumFixture chromium, DemoFloo
         var departments = project.GetProperty("departments").EnumerateArray().Select(d => d.GetString()!).ToArray();
         Assert.Equal(categories, (await agent.TestId("intake-category").Locator("option").AllTextContentsAsync()).Skip(1));
         Assert.Equal(departments, (await agent.TestId("intake-department").Locator("option").AllTextContentsAsync()).Skip(1));
-        await Expect(agent.TestId("intake-agent")).ToHaveTextAsync("SJ02 李娜");
+        await Expect(agent.TestId("intake-agent")).ToHaveTextAsync("SJ02 赵磊");
 
         await agent.TestId("intake-name").FillAsync("王建国");
         await agent.TestId("intake-honorific").SelectOptionAsync("先生");
@@ -223,7 +223,7 @@ public sealed partial class AgentConsoleTests(ChromiumFixture chromium, DemoFloo
         var number = TicketNumber().Match(await agent.TextAsync("intake-result")).Value;
         var row = agent.TestId($"my-ticket-{number}");
         await Expect(row).ToBeVisibleAsync(new() { Timeout = 5_000 });
-        await Expect(row.Locator("[data-due]")).ToHaveTextAsync(new Regex(@"^−?(\d+:)?\d\d:\d\d$"));
+        await Expect(row.Locator("[data-due]")).ToHaveTextAsync(new Regex(@"^−?((\d+:)?\d\d:\d\d|\d+天\d+时)$"));
         await Expect(agent.TestId("intake-name")).ToHaveValueAsync(string.Empty);
 
         var (ticket, _) = await api.TicketAsync((await row.GetAttributeAsync("data-ticket-id"))!, "agent-sj-2");

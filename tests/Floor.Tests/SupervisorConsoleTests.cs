@@ -87,11 +87,11 @@ public sealed class SupervisorConsoleTests(ChromiumFixture chromium, DemoFloorFi
         await using var supervisor = await ConsolePage.OpenAsync(chromium, floor.Gateway.Address, "/supervisor.html?user=supervisor-al");
 
         await supervisor.TestId($"reassign-{number}").ClickAsync();
-        await Expect(supervisor.TestId("state-agent")).ToContainTextAsync("张敏");
+        await Expect(supervisor.TestId("state-agent")).ToContainTextAsync("王芳");
         await Expect(supervisor.TestId("state-department")).ToHaveTextAsync("—");
         await Expect(supervisor.TestId("reassign-submit")).ToBeEnabledAsync();
         await supervisor.TestId("reassign-agent").SelectOptionAsync("agent-al-2");
-        await supervisor.TestId("reassign-reason").FillAsync("转李娜处理");
+        await supervisor.TestId("reassign-reason").FillAsync("转刘洋处理");
 
         // The console holds the version it read; meanwhile, at another desk, someone hands the ticket to 秩序部.
         var (_, etag) = await api.TicketAsync(id, "supervisor-al");
@@ -104,10 +104,10 @@ public sealed class SupervisorConsoleTests(ChromiumFixture chromium, DemoFloorFi
         await Expect(notice).ToHaveAttributeAsync("data-kind", "stale");
         await Expect(notice).ToContainTextAsync("已被他人修改 Changed by someone else");
         await Expect(notice).ToContainTextAsync("NOT applied");
-        // The ticket as it is now: 秩序部, still 张敏's; the change is marked.
+        // The ticket as it is now: 秩序部, still 王芳's; the change is marked.
         await Expect(supervisor.TestId("state-department")).ToContainTextAsync("秩序部");
         await Expect(supervisor.TestId("state-department")).ToHaveAttributeAsync("data-changed", "true");
-        await Expect(supervisor.TestId("state-agent")).ToContainTextAsync("张敏");
+        await Expect(supervisor.TestId("state-agent")).ToContainTextAsync("王芳");
         await Expect(supervisor.TestId("state-agent")).ToHaveAttributeAsync("data-agent", "agent-al-1");
         await Expect(supervisor.TestId("state-timeline")).ToContainTextAsync("业主要求秩序部处理");
 

@@ -36,6 +36,24 @@ public sealed class WallboardLiveTests(ChromiumFixture chromium, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_countdown_days_past_its_deadline_reads_in_days_and_hours_and_one_within_a_day_in_hours_minutes_and_seconds()
+    {
+        await using var gateway = await FloorGateway.StartAsync(demoFloor: false);
+        await using var wallboard = await chromium.OpenAsync(gateway.Address, $"?project={Plaza}", 1920, 1080);
+        var (ticket, answeredAt) = await gateway.RecordComplaintAsync(Plaza, await gateway.TokenAsync("agent-gc-1"), "3号楼楼道灯不亮。");
+        var row = await WaitForRowAsync(wallboard, ticket.GetProperty("number").GetString()!, answeredAt);
+        var countdown = wallboard.Page.Locator(WallboardPage.Ticket(ticket.GetProperty("number").GetString()!) + " [data-due]");
+        var due = DateTimeOffset.Parse((await countdown.GetAttributeAsync("data-due"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The page's clock, not the server's: the board keeps the due time and the page counts.
+        await wallboard.Page.Clock.SetFixedTimeAsync(due.AddDays(4).AddHours(15).AddMinutes(20).UtcDateTime);
+        await Assertions.Expect(countdown).ToHaveTextAsync("−4天15时");
+        await wallboard.Page.Clock.SetFixedTimeAsync(due.AddHours(-23).AddMinutes(-5).AddSeconds(-7).UtcDateTime);
+        await Assertions.Expect(countdown).ToHaveTextAsync("23:05:07");
+        Assert.NotNull(row);
+    }
+
+    [Fact]
     public async Task The_wallboard_shows_offline_when_the_server_stops_and_recovers_on_its_own()
     {
         await using var gateway = await FloorGateway.StartAsync(demoFloor: false);

@@ -44,12 +44,21 @@ internal sealed partial class DemoFloorSeeder(IGrainFactory grains, TimeProvider
         }
     }
 
+    private static readonly Dictionary<string, (string First, string Second)> AgentNames = new()
+    {
+        ["gc"] = ("张敏", "李娜"),
+        ["al"] = ("王芳", "刘洋"),
+        ["sj"] = ("陈静", "赵磊"),
+    };
+
     private async Task<IReadOnlyList<string>> SeedAgents(string projectId, string prefix, CancellationToken cancellationToken)
     {
+        // Names of their own per project: a company-wide board lists every project's agents together.
+        var (first, second) = AgentNames.GetValueOrDefault(prefix, ("张敏", "李娜"));
         (string Id, string WorkNumber, string Name, Presence Presence)[] agents =
         [
-            ($"agent-{prefix}-1", $"{prefix.ToUpperInvariant()}01", "张敏", Presence.Available),
-            ($"agent-{prefix}-2", $"{prefix.ToUpperInvariant()}02", "李娜", Presence.OnCall),
+            ($"agent-{prefix}-1", $"{prefix.ToUpperInvariant()}01", first, Presence.Available),
+            ($"agent-{prefix}-2", $"{prefix.ToUpperInvariant()}02", second, Presence.OnCall),
         ];
         foreach (var (id, workNumber, name, presence) in agents)
         {

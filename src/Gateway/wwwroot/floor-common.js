@@ -73,12 +73,19 @@ window.HotlineFloor = (() => {
   const pad = (n) => String(n).padStart(2, '0');
   const instant = (iso) => (iso ? Date.parse(iso) : NaN);
 
-  /** mm:ss under an hour, h:mm:ss above. */
+  /**
+   * mm:ss under an hour, h:mm:ss under a day, and days and hours (4天15时) from a day on: a
+   * countdown days past its deadline must read at a glance across the room, not as 111:12:31.
+   */
   function duration(ms) {
     const total = Math.floor(Math.max(0, ms) / 1000);
-    const hours = Math.floor(total / 3600);
+    const days = Math.floor(total / 86400);
+    const hours = Math.floor((total % 86400) / 3600);
     const minutes = Math.floor((total % 3600) / 60);
     const seconds = total % 60;
+    if (days > 0) {
+      return `${days}天${hours}时`;
+    }
     return hours > 0 ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`;
   }
 

@@ -24,6 +24,13 @@ public sealed class AuthOptions : IValidatableObject
     /// </summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// Keys tokens may still be signed with while the identity provider moves to a new
+    /// <see cref="SigningKey"/>: accepted, never used to sign. Empty once the rotation is over
+    /// (docs/operations.md, rotating the signing key).
+    /// </summary>
+    public IReadOnlyList<string> PreviousSigningKeys { get; set; } = [];
+
     /// <summary>How long a demo token is valid.</summary>
     public TimeSpan DemoTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
@@ -37,6 +44,17 @@ public sealed class AuthOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Auth:SigningKey must be set to at least {MinimumKeyBytes} bytes (the embedded default with Demo:Enabled=true makes one up).",
                 [nameof(SigningKey)]);
+        }
+
+        for (var i = 0; i < PreviousSigningKeys.Count; i++)
+        {
+            var previous = PreviousSigningKeys[i];
+            if (previous is null || Encoding.UTF8.GetByteCount(previous) < MinimumKeyBytes || previous == SigningKey)
+            {
+                yield return new ValidationResult(
+                    $"Auth:PreviousSigningKeys:{i} must be at least {MinimumKeyBytes} bytes and not the current Auth:SigningKey.",
+                    [nameof(PreviousSigningKeys)]);
+            }
         }
 
         if (string.IsNullOrWhiteSpace(Issuer) || string.IsNullOrWhiteSpace(Audience))

@@ -49,7 +49,7 @@ public static class SecurityExtensions
                 {
                     ValidIssuer = options.Issuer,
                     ValidAudience = options.Audience,
-                    IssuerSigningKey = TokenIssuer.KeyOf(options.SigningKey!),
+                    IssuerSigningKeys = TokenIssuer.ValidationKeysOf(options),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     NameClaimType = "name",
                     RoleClaimType = HotlineClaims.Role,

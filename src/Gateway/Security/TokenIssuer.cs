@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -15,7 +16,19 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider time
 {
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public static SymmetricSecurityKey KeyOf(string signingKey) => new(Encoding.UTF8.GetBytes(signingKey)) { KeyId = "hotline" };
+    /// <summary>
+    /// The key with an id of its own (a hash prefix, which says nothing of the key), so a token names
+    /// the key it was signed with and, during a rotation, is checked against that key alone.
+    /// </summary>
+    public static SymmetricSecurityKey KeyOf(string signingKey)
+    {
+        var bytes = Encoding.UTF8.GetBytes(signingKey);
+        return new(bytes) { KeyId = "hotline-" + Convert.ToHexStringLower(SHA256.HashData(bytes))[..12] };
+    }
+
+    /// <summary>The keys a token may be signed with: the current one, then those of a rotation in progress.</summary>
+    public static IEnumerable<SecurityKey> ValidationKeysOf(AuthOptions options) =>
+        [KeyOf(options.SigningKey!), .. options.PreviousSigningKeys.Select(KeyOf)];
 
     /// <param name="projects">Project ids, or <see cref="HotlineClaims.AllProjects"/>.</param>
     /// <param name="departments">For the department role: the departments answered for.</param>

@@ -4,15 +4,13 @@ using HotlineGrains.Gateway.Security;
 using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
+using HotlineGrains.Silo.Floor;
 using Orleans;
 
 namespace HotlineGrains.Gateway.Agents;
 
 internal static class AgentEndpoints
 {
-    /// <summary>A hotline has tens of agents per project, not thousands: the floor is read in one page.</summary>
-    private const int FloorLimit = 1000;
-
     public static RouteGroupBuilder MapAgentEndpoints(this RouteGroupBuilder api)
     {
         var agents = api.MapGroup(string.Empty).WithTags(ApiDocument.Agents);
@@ -57,19 +55,9 @@ internal static class AgentEndpoints
         return TypedResults.Ok(views.OrderBy(v => v.WorkNumber, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>
-    /// The floor rows of the agents serving a project. A row sits under the agent's home project;
-    /// agents who also serve this one live under other homes, so every project's rows are read and
-    /// those serving this one kept.
-    /// </summary>
-    public static async Task<IReadOnlyList<AgentFloorRow>> ServingAsync(string projectId, IReadModels readModels, CancellationToken cancellationToken)
-    {
-        var projects = await readModels.QueryAsync<ProjectListItem>(
-            new ReadModelQuery(ProjectGrain.ProjectsModel, [ProjectGrain.ProjectsScope]) { Limit = FloorLimit }, cancellationToken);
-        var rows = await readModels.QueryAsync<AgentFloorRow>(
-            new ReadModelQuery(AgentGrain.FloorModel, [.. projects.Items.Select(p => p.Id)]) { Limit = FloorLimit }, cancellationToken);
-        return [.. rows.Items.Where(r => r.Projects.Contains(projectId)).OrderBy(r => r.WorkNumber, StringComparer.Ordinal)];
-    }
+    /// <summary>The floor rows of the agents serving a project, by work number (<see cref="BoardStore.ServingAsync"/>).</summary>
+    public static Task<IReadOnlyList<AgentFloorRow>> ServingAsync(string projectId, IReadModels readModels, CancellationToken cancellationToken) =>
+        BoardStore.ServingAsync(projectId, readModels, cancellationToken);
 
     private static async Task<IResult> Get(string agentId, HttpContext http, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
     {

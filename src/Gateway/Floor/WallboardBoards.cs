@@ -1,43 +1,82 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using HotlineGrains.Grains.Floor;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Orleans;
 
 namespace HotlineGrains.Gateway.Floor;
 
 /// <summary>
-/// This node's boards: the latest of each project watched here, re-read when an event says the
-/// project changed (a burst of events gives one read), and pushed to the project's group. Every
-/// board is also re-read periodically, so a node that lost the bus for a while catches up alone.
+/// This node's boards: the latest of each project watched here, as its board grain numbered it.
+/// The node subscribes to the board grains of the projects its screens joined (a grain observer,
+/// renewed every refresh); told of a change, it reads the board from the grain (a burst of changes
+/// gives one read) and pushes it to the project's group once. Every refresh it also asks each
+/// board grain, so a lost notification, or a board grain that moved to another silo and started
+/// a new epoch, is caught up by itself. No board is read from storage here.
 /// </summary>
 internal sealed partial class WallboardBoards(
-    IServiceScopeFactory scopes, IHubContext<WallboardHub> hub, TimeProvider time, IOptions<FloorOptions> options, ILogger<WallboardBoards> logger) : BackgroundService
+    IGrainFactory grains, IHubContext<WallboardHub> hub, TimeProvider time, IOptions<FloorOptions> options, ILogger<WallboardBoards> logger) : BackgroundService, IBoardObserver
 {
-    /// <summary>Events of one change (a step publishes two or three) arrive within milliseconds: they make one board.</summary>
+    /// <summary>Changes of one step (a ticket's row, its agent's, the project's line) arrive within milliseconds: they make one board.</summary>
     public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(30);
+
+    private readonly ConcurrentDictionary<string, BoardSnapshot> current = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> watched = new(StringComparer.Ordinal);
+    private readonly Channel<string> changed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock referenceLock = new();
+    private IBoardObserver? reference;
 
     private TimeSpan Refresh => options.Value.RefreshInterval;
 
-    private readonly ConcurrentDictionary<string, ProjectBoard> current = new(StringComparer.Ordinal);
-    private readonly Channel<string> changed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>A subscription outlives a few missed renewals: a busy node is not dropped for one late refresh.</summary>
+    private TimeSpan Lease => Refresh * 4;
 
-    /// <summary>An event of <paramref name="projectId"/> arrived: its board is read again shortly.</summary>
+    /// <summary>Something of <paramref name="projectId"/> changed: its board is read from its grain shortly.</summary>
     public void Changed(string projectId) => changed.Writer.TryWrite(projectId);
 
+    Task IBoardObserver.BoardChanged(string projectId, long epoch, long sequence)
+    {
+        if (!current.TryGetValue(projectId, out var known) || known.Epoch != epoch || known.Sequence < sequence)
+        {
+            Changed(projectId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The project's board as this node has it, or (first time) as its grain has it; null for a project with no board.</summary>
     public async Task<ProjectBoard?> CurrentAsync(string projectId, CancellationToken cancellationToken)
     {
-        if (current.TryGetValue(projectId, out var board))
+        if (current.TryGetValue(projectId, out var known))
         {
-            return board;
+            return known.Board;
         }
 
-        board = await ReadAsync(projectId, cancellationToken);
-        if (board is not null)
+        var board = grains.GetGrain<IProjectBoardGrain>(projectId);
+        await board.Subscribe(Reference(), Lease).WaitAsync(cancellationToken);
+        var snapshot = await board.GetBoard().WaitAsync(cancellationToken);
+        if (snapshot.Board is null)
         {
-            current.TryAdd(projectId, board);
+            await board.Unsubscribe(Reference()).WaitAsync(cancellationToken);
+            return null;
         }
 
-        return board;
+        watched[projectId] = true;
+        return Keep(projectId, snapshot) ? snapshot.Board : current[projectId].Board;
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        lock (referenceLock)
+        {
+            if (reference is not null)
+            {
+                grains.DeleteObjectReference<IBoardObserver>(reference);
+                reference = null;
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,12 +98,13 @@ internal sealed partial class WallboardBoards(
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                // No event for a while: time for the catch-up read.
+                // No change for a while: time for the refresh.
             }
 
-            if (time.GetUtcNow() >= nextRefresh)
+            var refresh = time.GetUtcNow() >= nextRefresh;
+            if (refresh)
             {
-                dirty.UnionWith(current.Keys);
+                dirty.UnionWith(watched.Keys);
                 nextRefresh = time.GetUtcNow() + Refresh;
             }
 
@@ -72,10 +112,16 @@ internal sealed partial class WallboardBoards(
             {
                 try
                 {
-                    if (await ReadAsync(projectId, stoppingToken) is { } board)
+                    var board = grains.GetGrain<IProjectBoardGrain>(projectId);
+                    if (refresh && watched.ContainsKey(projectId))
                     {
-                        current[projectId] = board;
-                        await hub.Clients.Group(WallboardHub.Group(projectId)).SendAsync(WallboardHub.BoardMethod, board, stoppingToken);
+                        await board.Subscribe(Reference(), Lease);
+                    }
+
+                    var snapshot = await board.GetBoard();
+                    if (snapshot.Board is not null && Keep(projectId, snapshot))
+                    {
+                        await hub.Clients.Group(WallboardHub.Group(projectId)).SendAsync(WallboardHub.BoardMethod, snapshot.Board, stoppingToken);
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -86,12 +132,37 @@ internal sealed partial class WallboardBoards(
         }
     }
 
-    private async Task<ProjectBoard?> ReadAsync(string projectId, CancellationToken cancellationToken)
+    /// <summary>Keeps <paramref name="snapshot"/> unless this node has it already or a later one; true when kept.</summary>
+    private bool Keep(string projectId, BoardSnapshot snapshot)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<WallboardReader>().ReadAsync(projectId, cancellationToken);
+        while (true)
+        {
+            if (!current.TryGetValue(projectId, out var known))
+            {
+                if (current.TryAdd(projectId, snapshot))
+                {
+                    return true;
+                }
+            }
+            else if (!snapshot.IsAfter(known.Epoch, known.Sequence))
+            {
+                return false;
+            }
+            else if (current.TryUpdate(projectId, snapshot, known))
+            {
+                return true;
+            }
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The board of {ProjectId} could not be read; the next event or refresh tries again")]
+    private IBoardObserver Reference()
+    {
+        lock (referenceLock)
+        {
+            return reference ??= grains.CreateObjectReference<IBoardObserver>(this);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The board of {ProjectId} could not be read from its grain; the next change or refresh tries again")]
     private static partial void LogReadFailed(ILogger logger, Exception exception, string projectId);
 }

@@ -1,5 +1,6 @@
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Security;
+using HotlineGrains.Grains.Floor;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Silo;
 using Microsoft.AspNetCore.SignalR;

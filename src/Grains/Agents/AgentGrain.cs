@@ -1,5 +1,6 @@
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Calendars;
+using HotlineGrains.Grains.Floor;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Grains.Turns;
@@ -63,8 +64,9 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
             State.PresenceSince = Turn.Now;
         }
 
+        var servedBefore = State.Profile?.Projects ?? [];
         State.Profile = profile;
-        ProjectFloorRow();
+        ProjectFloorRow(servedBefore);
         return Task.FromResult(ViewAt(Turn.Now));
     }
 
@@ -296,16 +298,26 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
     private static string HandOverReason(Presence presence, string delegateId) =>
         $"{(presence == Presence.Leave ? "On leave" : "Off shift")}: handed over to the delegate (代办人) {delegateId}";
 
-    private void ProjectFloorRow()
+    /// <summary>
+    /// Writes the agent's floor row and tells the board of every project the agent serves, and of
+    /// those in <paramref name="servedBefore"/> (a profile change): a board whose project the row no
+    /// longer names drops the agent.
+    /// </summary>
+    private void ProjectFloorRow(IEnumerable<string>? servedBefore = null)
     {
         if (State.Profile is not { } profile)
         {
             return;
         }
 
-        Turn.Project(FloorModel, profile.HomeProject, State.PresenceSince, new AgentFloorRow(
+        var row = new AgentFloorRow(
             Key, profile.WorkNumber, profile.Name, profile.Projects, profile.Departments,
-            State.Presence, State.PresenceSince, State.Delegate, State.OpenTickets.Count, OverBreakLimit));
+            State.Presence, State.PresenceSince, State.Delegate, State.OpenTickets.Count, OverBreakLimit);
+        Turn.Project(FloorModel, profile.HomeProject, State.PresenceSince, row);
+        foreach (var projectId in profile.Projects.Union(servedBefore ?? [], StringComparer.Ordinal))
+        {
+            Turn.Send<ProjectBoardGrain>(projectId, new BoardAgentChanged(Version + 1, row));
+        }
     }
 
     private bool OverBreakLimit => State.Presence == Presence.Break && State.BreakWatch is { Alerted: true };

@@ -1,10 +1,15 @@
-namespace HotlineGrains.Gateway.Floor;
+using HotlineGrains.Grains.Tickets;
+using Orleans;
+
+namespace HotlineGrains.Grains.Floor;
 
 /// <summary>
-/// One project's live floor as a wallboard shows it (SPEC §5, issue 5). Hub clients get the boards
-/// of the projects they joined at once (<c>Join</c>), then a whole new board of a project each
-/// time something in it changes (<c>Board</c>). Countdowns run in the browser from the instants.
+/// One project's live floor as a wallboard shows it (SPEC §5, issues 5 and 13). The project's board
+/// grain (<see cref="IProjectBoardGrain"/>) keeps it; hub clients get the boards of the projects
+/// they joined at once (<c>Join</c>), then a whole new board of a project each time something in
+/// it changes (<c>Board</c>). Countdowns and time in state run in the browser from the instants.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ProjectBoard(
     string ProjectId,
     string Name,
@@ -22,6 +27,7 @@ public sealed record ProjectBoard(
 /// <param name="AnswerRate">Answered ÷ (answered + abandoned) today; null before any call ends.</param>
 /// <param name="AnswerRateTarget">The line the answer rate must stay above (0.85).</param>
 /// <param name="ServiceLevel">Share of today's offered calls answered within 3 seconds; null before any.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record CallBoard(
     int Waiting,
     DateTimeOffset? LongestWaitingSince,
@@ -33,6 +39,7 @@ public sealed record CallBoard(
     double? ServiceLevel);
 
 /// <param name="Since">When the agent entered <paramref name="Presence"/>: time in state counts from it.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record AgentOnBoard(
     string Id,
     string WorkNumber,
@@ -45,6 +52,7 @@ public sealed record AgentOnBoard(
 /// <param name="NextDueAt">The next SLA instant still to be met; the board counts down to it.</param>
 /// <param name="SlaState">The worst clock: Running, Paused, AtRisk, Met, Missed or Breached.</param>
 /// <param name="CallbackDueAt">A callback the hotline owes the customer, when one is scheduled.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record TicketOnBoard(
     string TicketId,
     string Number,
@@ -58,7 +66,21 @@ public sealed record TicketOnBoard(
     DateTimeOffset? NextDueAt,
     string? SlaState,
     DateTimeOffset? CallbackDueAt,
-    int EscalationLevel);
+    int EscalationLevel)
+{
+    /// <summary>What the board shows of a ticket's register row.</summary>
+    public static TicketOnBoard From(TicketRegisterRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new(row.TicketId, row.Number, row.Status, row.Kind, row.Severity, row.Urgent, row.Agent, row.Department,
+            row.ReceivedAt, row.NextDueAt, row.SlaState, row.CallbackDueAt, row.EscalationLevel);
+    }
+
+    /// <summary>Whether a ticket of this status is on the board's open list (closed and pending answers are not).</summary>
+    public static bool IsOpenStatus(string status) =>
+        status is not (nameof(TicketStatus.Closed) or nameof(TicketStatus.Pending));
+}
 
 /// <param name="Kind">SlaBreached, LineSilent or BreakLimit.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record BoardAlert(string Kind, DateTimeOffset At, string Text, string? TicketId = null, string? AgentId = null);

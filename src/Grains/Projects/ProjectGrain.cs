@@ -1,6 +1,7 @@
 using System.Globalization;
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Calendars;
+using HotlineGrains.Grains.Floor;
 using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Grains.Turns;
 using Orleans;
@@ -41,7 +42,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
         State.Ringing.Count,
         State.Ringing.Count == 0 ? null : State.Ringing.Values.Min(),
         Today(now).Copy(),
-        [.. State.SilenceAlerts.Where(a => a > now - TimeSpan.FromHours(12))]));
+        [.. State.SilenceAlerts.Where(a => a > now - BoardFigures.SilenceAlertsShown)]));
 
     /// <summary>Today's counters so far (project time), for the floor.</summary>
     private DayStats Today(DateTimeOffset now) =>
@@ -73,6 +74,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
             ArmDailySummary(Turn.Now);
         }
 
+        TellBoard(settings);
         return Task.FromResult(settings);
     }
 
@@ -111,6 +113,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
                 break;
         }
 
+        TellBoard();
         return Task.CompletedTask;
     }
 
@@ -163,6 +166,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
             At = call.At,
             Agent = call.Agent,
         });
+        TellBoard();
         return Task.CompletedTask;
     }
 
@@ -215,6 +219,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
                     SilentFor = settings.Calendar.WorkingTimeBetween(quietSince, Turn.Now),
                 });
                 ArmLineWatch(Turn.Now);
+                TellBoard();
                 break;
             case DailySummaryReminder:
                 var date = LocalDate(settings, tick.DueAt - TimeSpan.FromSeconds(1));
@@ -288,6 +293,24 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Tells the project's board of the line as this turn leaves it: calls ringing, the counters
+    /// from yesterday on (project time), the alerts in the board's window, and the settings when
+    /// they changed. Stored with the turn, so the board hears of it even if this silo dies.
+    /// </summary>
+    private void TellBoard(ProjectSettings? changedSettings = null)
+    {
+        var settings = RequireSettings();
+        var yesterday = LocalDate(settings, Turn.Now).AddDays(-1);
+        Turn.Send<ProjectBoardGrain>(Key, new BoardLineChanged(
+            Version + 1,
+            State.Ringing.Count,
+            State.Ringing.Count == 0 ? null : State.Ringing.Values.Min(),
+            [.. State.Days.Where(d => d.Date >= yesterday).Select(d => d.Copy())],
+            [.. State.SilenceAlerts.Where(a => a > Turn.Now - BoardFigures.SilenceAlertsShown)],
+            changedSettings));
     }
 
     private string NextNumber(string ticketId, string actor)

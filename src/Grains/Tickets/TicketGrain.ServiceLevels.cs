@@ -1,4 +1,5 @@
 using HotlineGrains.Contracts;
+using HotlineGrains.Grains.Floor;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
 using HotlineGrains.Grains.Turns;
@@ -81,7 +82,11 @@ public sealed partial class TicketGrain
             Turn.CancelReminder(CallbackReminder);
         }
 
-        Turn.Project(RegisterModel, State.Intake!.ProjectId, State.ReceivedAt, TicketRegisterRow.From(Key, State, sla));
+        var row = TicketRegisterRow.From(Key, State, sla);
+        Turn.Project(RegisterModel, State.Intake!.ProjectId, State.ReceivedAt, row);
+
+        // The project's board hears of every change of the row, with the row's version after this turn.
+        Turn.Send<ProjectBoardGrain>(State.Intake!.ProjectId, BoardTicketChanged.From(row, Version + 1));
     }
 
     private void RaiseCrossedClockEvents(SlaStatus sla)

@@ -1,5 +1,6 @@
 using HotlineGrains.Grains.Turns;
 using HotlineGrains.Silo.Bus;
+using HotlineGrains.Silo.Floor;
 using HotlineGrains.Silo.Outbox;
 using HotlineGrains.Silo.Persistence;
 using HotlineGrains.Silo.Reminders;
@@ -53,6 +54,7 @@ public static class HotlineHostingExtensions
         services.AddSingleton<IHotlineDatabase>(_ => CreateDatabase(storage));
         services.AddSingleton<IReadModels, SqlReadModels>();
         services.AddSingleton<IAuditTrail>(provider => new SqlAuditTrail(provider.GetRequiredService<IHotlineDatabase>()));
+        services.AddHotlineBoards();
 
         // Hosted services start in this order: the schema, the bus, Orleans, then the relay that uses all three.
         services.AddSingleton<LegacyRuntimeImport>();

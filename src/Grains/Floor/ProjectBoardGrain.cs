@@ -1,0 +1,183 @@
+using HotlineGrains.Grains.Turns;
+using Microsoft.Extensions.Logging;
+using Orleans;
+
+namespace HotlineGrains.Grains.Floor;
+
+/// <summary>
+/// A project's live board (<see cref="IProjectBoardGrain"/>), in memory only: storage keeps its
+/// sources, so a new activation (after its silo died, or after idling) builds the board from
+/// storage and goes on from there. Changes come as grain messages stored with the turns that made
+/// them (<see cref="IBoardMessage"/>, at least once, in order); each one that changes the board
+/// gets the next sequence number and every subscribed gateway is told.
+/// </summary>
+[GrainType("board")]
+public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider time, ILogger<ProjectBoardGrain> logger)
+    : Grain, IProjectBoardGrain, IReceiveMessages, IHandle<BoardTicketChanged>, IHandle<BoardAgentChanged>, IHandle<BoardLineChanged>
+{
+    /// <summary>How often tickets that left the 90-day window are dropped from memory.</summary>
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromHours(1);
+
+    /// <summary>Subscribed gateways and when (on this process's monotonic clock, in ms) each subscription lapses.</summary>
+    private readonly Dictionary<IBoardObserver, long> observers = [];
+
+    private FloorBoard? board;
+    private (DateOnly Today, int SilenceAlerts) timeKey;
+    private DateTimeOffset prunedAt;
+
+    /// <summary>This activation's numbering: random, so two activations never share one.</summary>
+    private long epoch;
+    private long sequence;
+
+    private string ProjectId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        epoch = Random.Shared.NextInt64(1, long.MaxValue);
+        await RebuildAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    public Task<BoardSnapshot> GetBoard()
+    {
+        if (board is null)
+        {
+            return Task.FromResult(new BoardSnapshot(null, epoch, sequence));
+        }
+
+        var now = time.GetUtcNow();
+        if (now - prunedAt > PruneEvery)
+        {
+            board.Prune(now);
+            prunedAt = now;
+        }
+
+        // The project's day turned, or an alert left the window, with no message saying so: a change all the same.
+        if (board.TimeKey(now) is var key && key != timeKey)
+        {
+            timeKey = key;
+            Changed();
+        }
+
+        return Task.FromResult(new BoardSnapshot(board.Build(now), epoch, sequence));
+    }
+
+    public Task Subscribe(IBoardObserver observer, TimeSpan lease)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        observers[observer] = Environment.TickCount64 + (long)lease.TotalMilliseconds;
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(IBoardObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        observers.Remove(observer);
+        return Task.CompletedTask;
+    }
+
+    async Task IReceiveMessages.Deliver(GrainMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        switch (message.Body)
+        {
+            case BoardTicketChanged ticket:
+                await Handle(ticket);
+                break;
+            case BoardAgentChanged agent:
+                await Handle(agent);
+                break;
+            case BoardLineChanged line:
+                await Handle(line);
+                break;
+            default:
+                throw new InvalidOperationException($"A board does not handle {message.Body.GetType().Name}.");
+        }
+    }
+
+    public Task Handle(BoardTicketChanged message) => ApplyAsync(b => b.Apply(message));
+
+    public Task Handle(BoardAgentChanged message) => ApplyAsync(b => b.Apply(message));
+
+    public async Task Handle(BoardLineChanged message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (board is null && message.Settings is not null)
+        {
+            // The project was configured after its board activated: storage has it all now, this change included.
+            await RebuildAsync(CancellationToken.None);
+            if (board is not null)
+            {
+                Changed();
+            }
+
+            return;
+        }
+
+        Apply(b => b.Apply(message));
+    }
+
+    private Task ApplyAsync(Func<FloorBoard, bool> apply)
+    {
+        Apply(apply);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Applies a change; without a board (the project is not configured: an agent may name one) there is nothing to change.</summary>
+    private void Apply(Func<FloorBoard, bool> apply)
+    {
+        if (board is null)
+        {
+            return;
+        }
+
+        if (apply(board))
+        {
+            timeKey = board.TimeKey(time.GetUtcNow());
+            Changed();
+        }
+    }
+
+    private async Task RebuildAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sources = await store.LoadAsync(ProjectId, now, cancellationToken);
+        board = sources is null ? null : FloorBoard.From(ProjectId, sources);
+        if (board is not null)
+        {
+            timeKey = board.TimeKey(now);
+            prunedAt = now;
+            LogBuilt(logger, ProjectId, board.TicketCount, sources!.Agents.Count);
+        }
+    }
+
+    /// <summary>Numbers the change and tells every gateway whose subscription has not lapsed.</summary>
+    private void Changed()
+    {
+        sequence++;
+        var now = Environment.TickCount64;
+        foreach (var (observer, until) in observers.ToList())
+        {
+            if (until < now)
+            {
+                observers.Remove(observer);
+                continue;
+            }
+
+            try
+            {
+                _ = observer.BoardChanged(ProjectId, epoch, sequence);
+            }
+            catch (Exception exception)
+            {
+                LogNotifyFailed(logger, exception, ProjectId);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Board {ProjectId} built from storage: {Tickets} tickets, {Agents} agents")]
+    private static partial void LogBuilt(ILogger logger, string projectId, int tickets, int agents);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A gateway watching board {ProjectId} could not be told of a change; its refresh catches up")]
+    private static partial void LogNotifyFailed(ILogger logger, Exception exception, string projectId);
+}

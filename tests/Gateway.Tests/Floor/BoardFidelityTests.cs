@@ -100,6 +100,43 @@ public abstract class BoardFidelityTests(string provider) : ClockedGateway(provi
         await Agrees("closed after a satisfied callback", b => b.ClosedToday == 1 && b.SatisfactionToday == 1.0 && b.OpenTickets.All(t => t.TicketId != Id(general)));
     }
 
+    [Fact]
+    public async Task A_board_whose_activation_went_away_is_built_again_from_storage_and_numbers_a_new_epoch()
+    {
+        var ticket = await Api.Intake(Project, Complaint());
+        await Agrees("a ticket taken", b => b.OpenTickets.Any(t => t.TicketId == Id(ticket)));
+        var grains = Services.GetRequiredService<IGrainFactory>();
+        var before = await grains.GetGrain<IProjectBoardGrain>(Project).GetBoard();
+
+        // As after its silo died: every activation of the cluster goes, the board with them.
+        await grains.GetGrain<Orleans.Runtime.IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        ticket = await Api.Step(await Api.Ticket(Id(ticket)), "forward", new { department = "工程部" });
+
+        await Agrees("forwarded, on a board built anew", b => Status(b, ticket) == "Forwarded");
+        var after = await grains.GetGrain<IProjectBoardGrain>(Project).GetBoard();
+        Assert.NotEqual(before.Epoch, after.Epoch);
+    }
+
+    [Fact]
+    public async Task A_repeated_or_older_change_changes_nothing_and_takes_no_number()
+    {
+        var ticket = await Api.Intake(Project, Complaint());
+        await Agrees("a ticket taken", b => b.OpenTickets.Any(t => t.TicketId == Id(ticket)));
+        ticket = await Api.Step(ticket, "forward", new { department = "工程部" });
+        await Agrees("forwarded", b => Status(b, ticket) == "Forwarded");
+        var board = Services.GetRequiredService<IGrainFactory>().GetGrain<IProjectBoardGrain>(Project);
+        var before = await board.GetBoard();
+        var onBoard = before.Board!.OpenTickets.Single(t => t.TicketId == Id(ticket));
+
+        // The intake's message again (version 1 of a ticket now at a later version), as a relay retrying after a crash would.
+        await board.Deliver(new BoardTicketChanged(1, onBoard with { Status = "Received", Department = null }, null, null));
+
+        var after = await board.GetBoard();
+        Assert.Equal((before.Epoch, before.Sequence), (after.Epoch, after.Sequence));
+        Assert.Equal("Forwarded", after.Board!.OpenTickets.Single(t => t.TicketId == Id(ticket)).Status);
+    }
+
     private async Task Call(string callId, string kind)
     {
         using var response = await Api.Send(HttpMethod.Post, $"/api/projects/{Project}/calls", new { callId, @event = kind, at = Now }, user: "switch");

@@ -73,7 +73,7 @@ public sealed class ClusterTests : IAsyncLifetime
         settings["Demo:Floor"] = "false";
         settings["Demo:CallSimulator"] = "false";
         settings["Auth:SigningKey"] = "cluster-tests-shared-signing-key-0123456789";
-        // No catch-up reads during the test: only the bus can bring the desk's change to the screens.
+        // No refresh during the test: the screens' node hears of the desk's change from the board grain (its observer), or from the event on the bus nudging it to ask the grain.
         settings["Floor:RefreshInterval"] = "01:00:00";
         return settings;
     }

@@ -75,7 +75,7 @@ public sealed class TwoGatewaysTests : IAsyncLifetime
         ["Demo:Enabled"] = "true",
         ["Demo:Floor"] = "false",
         ["Auth:SigningKey"] = "two-gateways-shared-signing-key-0123456789",
-        // No catch-up reads during the test: only the bus can bring node B's change to node A.
+        // No refresh during the test: node A hears of node B's change from the board grain (its observer), or from the event on the bus nudging it to ask the grain.
         ["Floor:RefreshInterval"] = "01:00:00",
     };
 }

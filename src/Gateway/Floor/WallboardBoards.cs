@@ -119,9 +119,9 @@ internal sealed partial class WallboardBoards(
                     }
 
                     var snapshot = await board.GetBoard();
-                    if (snapshot.Board is not null && Keep(projectId, snapshot))
+                    if (snapshot.Board is not null && Keep(projectId, snapshot, out var previous))
                     {
-                        await hub.Clients.Group(WallboardHub.Group(projectId)).SendAsync(WallboardHub.BoardMethod, snapshot.Board, stoppingToken);
+                        await PushAsync(previous?.Board, snapshot.Board, stoppingToken);
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -132,13 +132,35 @@ internal sealed partial class WallboardBoards(
         }
     }
 
-    /// <summary>Keeps <paramref name="snapshot"/> unless this node has it already or a later one; true when kept.</summary>
-    private bool Keep(string projectId, BoardSnapshot snapshot)
+    /// <summary>
+    /// A whole board to the screens that take whole boards (<c>Join</c>); to those that take deltas
+    /// (<c>JoinLive</c>) what changed since the board this node pushed before, or the whole board
+    /// when there is none of this epoch or the change touched more than a delta carries.
+    /// </summary>
+    private async Task PushAsync(ProjectBoard? previous, ProjectBoard board, CancellationToken cancellationToken)
+    {
+        await hub.Clients.Group(WallboardHub.Group(board.ProjectId)).SendAsync(WallboardHub.BoardMethod, board, cancellationToken);
+        var live = hub.Clients.Group(WallboardHub.LiveGroup(board.ProjectId));
+        if (previous is not null && previous.Epoch == board.Epoch && BoardDelta.Between(previous, board) is { Items: <= BoardDelta.MaxItems } delta)
+        {
+            await live.SendAsync(WallboardHub.DeltaMethod, delta, cancellationToken);
+        }
+        else
+        {
+            await live.SendAsync(WallboardHub.BoardMethod, board, cancellationToken);
+        }
+    }
+
+    private bool Keep(string projectId, BoardSnapshot snapshot) => Keep(projectId, snapshot, out _);
+
+    /// <summary>Keeps <paramref name="snapshot"/> unless this node has it already or a later one; true when kept, with the one it replaced.</summary>
+    private bool Keep(string projectId, BoardSnapshot snapshot, out BoardSnapshot? previous)
     {
         while (true)
         {
             if (!current.TryGetValue(projectId, out var known))
             {
+                previous = null;
                 if (current.TryAdd(projectId, snapshot))
                 {
                     return true;
@@ -146,10 +168,12 @@ internal sealed partial class WallboardBoards(
             }
             else if (!snapshot.IsAfter(known.Epoch, known.Sequence))
             {
+                previous = known;
                 return false;
             }
             else if (current.TryUpdate(projectId, snapshot, known))
             {
+                previous = known;
                 return true;
             }
         }

@@ -16,9 +16,37 @@ internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModel
     public const string Path = "/hubs/wallboard";
     public const string BoardMethod = "Board";
 
+    /// <summary>What changed on a board (<see cref="BoardDelta"/>), for screens that joined with <see cref="JoinLive"/>.</summary>
+    public const string DeltaMethod = "BoardDelta";
+
     public static string Group(string projectId) => "project:" + projectId;
 
-    public async Task<IReadOnlyList<ProjectBoard>> Join(string projectId)
+    public static string LiveGroup(string projectId) => "live:" + projectId;
+
+    /// <summary>Boards now, then a whole <c>Board</c> on each change.</summary>
+    public Task<IReadOnlyList<ProjectBoard>> Join(string projectId) => JoinAsync(projectId, Group);
+
+    /// <summary>
+    /// Boards now (numbered: <see cref="ProjectBoard.Epoch"/>, <see cref="ProjectBoard.Sequence"/>),
+    /// then a <c>BoardDelta</c> on each change, or a whole <c>Board</c> when a delta cannot say it.
+    /// </summary>
+    public Task<IReadOnlyList<ProjectBoard>> JoinLive(string projectId) => JoinAsync(projectId, LiveGroup);
+
+    /// <summary>One project's whole board now: what a screen asks for when a delta shows it missed one.</summary>
+    public async Task<ProjectBoard> Board(string projectId)
+    {
+        var caller = Caller.From(Context.User!);
+        if (!joins.TryJoin(caller.Id))
+        {
+            throw new HubException("Too many joins: this caller joined more than its limit per minute; try again shortly.");
+        }
+
+        return Keys.IsValid(projectId) && caller.Sees(projectId) && await boards.CurrentAsync(projectId, Context.ConnectionAborted) is { } board
+            ? board
+            : throw new HubException($"There is no project '{projectId}'.");
+    }
+
+    private async Task<IReadOnlyList<ProjectBoard>> JoinAsync(string projectId, Func<string, string> group)
     {
         var caller = Caller.From(Context.User!);
         if (!joins.TryJoin(caller.Id))
@@ -42,7 +70,7 @@ internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModel
         var result = new List<ProjectBoard>(projects.Count);
         foreach (var id in projects)
         {
-            await Groups.AddToGroupAsync(Context.ConnectionId, Group(id), Context.ConnectionAborted);
+            await Groups.AddToGroupAsync(Context.ConnectionId, group(id), Context.ConnectionAborted);
             if (await boards.CurrentAsync(id, Context.ConnectionAborted) is { } board)
             {
                 result.Add(board);

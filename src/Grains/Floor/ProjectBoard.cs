@@ -20,7 +20,9 @@ public sealed record ProjectBoard(
     int ResolvedToday,
     int ClosedToday,
     double? SatisfactionToday,
-    IReadOnlyList<BoardAlert> Alerts);
+    IReadOnlyList<BoardAlert> Alerts,
+    long Epoch = 0,
+    long Sequence = 0);
 
 /// <param name="Waiting">Calls ringing and not yet answered or abandoned.</param>
 /// <param name="LongestWaitingSince">When the longest-waiting call started ringing; null if none waits.</param>

@@ -59,7 +59,7 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
             Changed();
         }
 
-        return Task.FromResult(new BoardSnapshot(board.Build(now), epoch, sequence));
+        return Task.FromResult(new BoardSnapshot(board.Build(now) with { Epoch = epoch, Sequence = sequence }, epoch, sequence));
     }
 
     public Task Subscribe(IBoardObserver observer, TimeSpan lease)

@@ -1,0 +1,69 @@
+using HotlineGrains.Grains.Floor;
+
+namespace HotlineGrains.Gateway.Floor;
+
+/// <summary>
+/// What changed on a project's board from <see cref="FromSequence"/> to <see cref="Sequence"/> (same
+/// <see cref="Epoch"/>), for screens that joined with <c>JoinLive</c>: the tickets and agents that
+/// changed or went (by id), and the small parts whole (calls, counts, alerts). A screen whose board
+/// is not at <see cref="FromSequence"/> of this epoch missed something and asks for the whole board
+/// (<c>Board</c>). The list order is the board's (<see cref="BoardFigures.OpenOrder"/>,
+/// <see cref="BoardFigures.AgentOrder"/>), which the screen applies as <see cref="ApplyTo"/> does.
+/// </summary>
+public sealed record BoardDelta(
+    string ProjectId,
+    long Epoch,
+    long FromSequence,
+    long Sequence,
+    DateTimeOffset GeneratedAt,
+    string Name,
+    CallBoard Calls,
+    int ResolvedToday,
+    int ClosedToday,
+    double? SatisfactionToday,
+    IReadOnlyList<BoardAlert> Alerts,
+    IReadOnlyList<TicketOnBoard> Tickets,
+    IReadOnlyList<string> RemovedTickets,
+    IReadOnlyList<AgentOnBoard> Agents,
+    IReadOnlyList<string> RemovedAgents)
+{
+    /// <summary>Tickets and agents one delta may carry; a change touching more goes as a whole board.</summary>
+    public const int MaxItems = 200;
+
+    /// <summary>Rows changed or removed: what bounds the message's size.</summary>
+    public int Items => Tickets.Count + RemovedTickets.Count + Agents.Count + RemovedAgents.Count;
+
+    public static BoardDelta Between(ProjectBoard before, ProjectBoard after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var beforeTickets = before.OpenTickets.ToDictionary(t => t.TicketId, StringComparer.Ordinal);
+        var afterTickets = after.OpenTickets.Select(t => t.TicketId).ToHashSet(StringComparer.Ordinal);
+        var beforeAgents = before.Agents.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var afterAgents = after.Agents.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        return new BoardDelta(
+            after.ProjectId, after.Epoch, before.Sequence, after.Sequence, after.GeneratedAt, after.Name, after.Calls,
+            after.ResolvedToday, after.ClosedToday, after.SatisfactionToday, after.Alerts,
+            [.. after.OpenTickets.Where(t => !beforeTickets.TryGetValue(t.TicketId, out var was) || was != t)],
+            [.. before.OpenTickets.Select(t => t.TicketId).Where(id => !afterTickets.Contains(id))],
+            [.. after.Agents.Where(a => !beforeAgents.TryGetValue(a.Id, out var was) || was != a)],
+            [.. before.Agents.Select(a => a.Id).Where(id => !afterAgents.Contains(id))]);
+    }
+
+    /// <summary>The board this delta makes of <paramref name="before"/>: what <c>floor-common.js</c> does on a screen.</summary>
+    public ProjectBoard ApplyTo(ProjectBoard before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var tickets = before.OpenTickets.ToDictionary(t => t.TicketId, StringComparer.Ordinal);
+        RemovedTickets.ToList().ForEach(id => tickets.Remove(id));
+        Tickets.ToList().ForEach(t => tickets[t.TicketId] = t);
+        var agents = before.Agents.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        RemovedAgents.ToList().ForEach(id => agents.Remove(id));
+        Agents.ToList().ForEach(a => agents[a.Id] = a);
+        return new ProjectBoard(
+            ProjectId, Name, GeneratedAt, Calls,
+            [.. agents.Values.Order(BoardFigures.AgentOrder)],
+            [.. tickets.Values.Order(BoardFigures.OpenOrder)],
+            ResolvedToday, ClosedToday, SatisfactionToday, Alerts, Epoch, Sequence);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using HotlineGrains.Gateway.Floor;
+using HotlineGrains.Gateway.Security;
+using HotlineGrains.Grains.Floor;
+using HotlineGrains.Testing;
+
+namespace HotlineGrains.Gateway.Tests.Floor;
+
+/// <summary>
+/// Screens that join with <c>JoinLive</c> get numbered boards, then deltas: each one from the
+/// sequence the screen has to the next, carrying only what changed, and applying them gives the
+/// board the node has; a screen that finds a gap asks for the whole board.
+/// </summary>
+public sealed class BoardDeltaTests() : ClockedGateway("Sqlite")
+{
+    private const string Plaza = "weibang-plaza";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task A_live_screen_gets_contiguous_deltas_of_what_changed_and_they_make_the_nodes_board()
+    {
+        await Api.Intake(Plaza, HotlineApi.Complaint());
+        await using var screen = await Connect();
+        var joined = (await screen.InvokeAsync("JoinLive", Plaza)).EnumerateArray().Single().Deserialize<ProjectBoard>(Json)!;
+        Assert.True(joined.Sequence > 0);
+        Assert.Single(joined.OpenTickets);
+
+        var number = (await Api.Intake(Plaza, HotlineApi.Complaint())).GetProperty("number").GetString();
+
+        var board = joined;
+        var deltas = new List<(BoardDelta Delta, int Bytes)>();
+        while (!board.OpenTickets.Any(t => t.Number == number))
+        {
+            var (message, _) = await screen.NextAsync(WallboardHub.DeltaMethod);
+            var delta = message.Deserialize<BoardDelta>(Json)!;
+            Assert.Equal((board.Epoch, board.Sequence), (delta.Epoch, delta.FromSequence));
+            Assert.True(delta.Sequence > delta.FromSequence);
+            deltas.Add((delta, message.GetRawText().Length));
+            board = delta.ApplyTo(board);
+        }
+
+        // Only the new ticket (and the agent whose count of open tickets moved) travel, not the board's other rows.
+        Assert.All(deltas, d => Assert.DoesNotContain(d.Delta.Tickets, t => t.TicketId == joined.OpenTickets[0].TicketId));
+        var whole = await screen.InvokeAsync("Board", Plaza);
+        Assert.True(deltas.Max(d => d.Bytes) < whole.GetRawText().Length);
+
+        // Applied deltas and the whole board the node has agree, once the node has no more to send.
+        await Eventually.Until(async () =>
+        {
+            var now = (await screen.InvokeAsync("Board", Plaza)).Deserialize<ProjectBoard>(Json)!;
+            while (board.Sequence < now.Sequence)
+            {
+                var (message, _) = await screen.NextAsync(WallboardHub.DeltaMethod);
+                board = message.Deserialize<BoardDelta>(Json)!.ApplyTo(board);
+            }
+
+            return Same(board, now);
+        }, "applied deltas equal the node's board");
+    }
+
+    [Fact]
+    public void A_delta_between_two_boards_applied_to_the_first_gives_the_second()
+    {
+        var at = ClockedGateway.Start;
+        TicketOnBoard Ticket(string id, int dueIn, string status = "Received") =>
+            new(id, "GC-" + id, status, "Complaint", "General", false, "agent-1", null, at, at.AddMinutes(dueIn), "Running", null, 0);
+        AgentOnBoard Agent(string id, string number, string presence = "Available") => new(id, number, "王芳", presence, at, false, 1);
+        var calls = new CallBoard(0, null, 0, 0, 0, null, 0.85, null);
+        var before = new ProjectBoard(Plaza, "维邦广场", at, calls,
+            [Agent("a1", "1001"), Agent("a2", "1002")], [Ticket("t1", 10), Ticket("t2", 20), Ticket("t3", 30)], 0, 0, null, [], 7, 4);
+        var after = new ProjectBoard(Plaza, "维邦广场", at.AddSeconds(1), calls with { Waiting = 2 },
+            [Agent("a0", "1000"), Agent("a2", "1002", "Break")], [Ticket("t3", 5, "Forwarded"), Ticket("t1", 10), Ticket("t4", 40)], 1, 0, null,
+            [new BoardAlert("LineSilent", at, "热线无来电")], 7, 9);
+
+        var delta = BoardDelta.Between(before, after);
+
+        Assert.Equal((4L, 9L), (delta.FromSequence, delta.Sequence));
+        Assert.Equal(["t3", "t4"], delta.Tickets.Select(t => t.TicketId));
+        Assert.Equal(["t2"], delta.RemovedTickets);
+        Assert.Equal(["a0", "a2"], delta.Agents.Select(a => a.Id));
+        Assert.Equal(["a1"], delta.RemovedAgents);
+        Assert.True(Same(after, delta.ApplyTo(before)));
+    }
+
+    private static bool Same(ProjectBoard a, ProjectBoard b) =>
+        JsonSerializer.Serialize(a with { GeneratedAt = default }, Json) == JsonSerializer.Serialize(b with { GeneratedAt = default }, Json);
+
+    private async Task<HubClient> Connect()
+    {
+        var token = Factory.TokenFor("wallboard", [Roles.Display], [HotlineClaims.AllProjects], [], TimeSpan.FromDays(1));
+        var socket = await Factory.Server.CreateWebSocketClient().ConnectAsync(
+            new Uri("ws://localhost/hubs/wallboard?access_token=" + Uri.EscapeDataString(token)), CancellationToken.None);
+        return await HubClient.ConnectAsync(socket);
+    }
+}

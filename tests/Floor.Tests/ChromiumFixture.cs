@@ -37,8 +37,8 @@ public sealed class ChromiumFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A page of its own (fresh storage) with the viewport of a wall screen.</summary>
-    public async Task<WallboardPage> OpenAsync(Uri gateway, string query, int width, int height)
+    /// <summary>A page of its own (fresh storage) with the viewport of a wall screen; <paramref name="beforeOpen"/> sets the page up before it loads (routes, say).</summary>
+    public async Task<WallboardPage> OpenAsync(Uri gateway, string query, int width, int height, Func<IPage, Task>? beforeOpen = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -48,6 +48,11 @@ public sealed class ChromiumFixture : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         var wallboard = new WallboardPage(context, page);
+        if (beforeOpen is not null)
+        {
+            await beforeOpen(page);
+        }
+
         await page.GotoAsync(new Uri(gateway, "/wallboard.html" + query).ToString());
         await wallboard.WaitUntilLiveAsync(TimeSpan.FromSeconds(30));
         return wallboard;

@@ -54,6 +54,68 @@ public sealed class WallboardLiveTests(ChromiumFixture chromium, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_wallboard_that_missed_a_change_asks_for_the_whole_board_and_shows_every_ticket()
+    {
+        await using var gateway = await FloorGateway.StartAsync(demoFloor: false);
+        var dropNext = false;
+        var dropped = 0;
+        var askedForWhole = 0;
+        await using var wallboard = await chromium.OpenAsync(gateway.Address, $"?project={Plaza}", 1920, 1080, page =>
+            page.RouteWebSocketAsync("**/hubs/wallboard**", ws =>
+            {
+                // Between the page and the hub: count the page's requests for a whole board, and lose one delta on the way in.
+                var server = ws.ConnectToServer();
+                ws.OnMessage(frame =>
+                {
+                    if (frame.Text?.Contains("\"target\":\"Board\"", StringComparison.Ordinal) == true)
+                    {
+                        Interlocked.Increment(ref askedForWhole);
+                    }
+
+                    Forward(frame, server);
+                });
+                server.OnMessage(frame =>
+                {
+                    if (Volatile.Read(ref dropNext) && frame.Text?.Contains("\"target\":\"BoardDelta\"", StringComparison.Ordinal) == true)
+                    {
+                        Volatile.Write(ref dropNext, false);
+                        Interlocked.Increment(ref dropped);
+                        return;
+                    }
+
+                    Forward(frame, ws);
+                });
+            }));
+        var agent = await gateway.TokenAsync("agent-gc-1");
+
+        Volatile.Write(ref dropNext, true);
+        var (first, _) = await gateway.RecordComplaintAsync(Plaza, agent, "地下车库B区照明灯坏了三盏,晚上很暗。");
+        var (second, _) = await gateway.RecordComplaintAsync(Plaza, agent, "5号楼电梯按键失灵。");
+
+        foreach (var ticket in new[] { first, second })
+        {
+            await wallboard.Page.WaitForSelectorAsync(WallboardPage.Ticket(ticket.GetProperty("number").GetString()!),
+                new PageWaitForSelectorOptions { State = WaitForSelectorState.Visible, Timeout = 10_000 });
+        }
+
+        Assert.Equal(1, Volatile.Read(ref dropped));
+        Assert.True(Volatile.Read(ref askedForWhole) >= 1, "the page never asked for the whole board after the gap");
+        Assert.Equal("2", await wallboard.TextAsync("open-tickets"));
+    }
+
+    private static void Forward(IWebSocketFrame frame, IWebSocketRoute to)
+    {
+        if (frame.Text is { } text)
+        {
+            to.Send(text);
+        }
+        else
+        {
+            to.Send(frame.Binary);
+        }
+    }
+
+    [Fact]
     public async Task The_wallboard_shows_offline_when_the_server_stops_and_recovers_on_its_own()
     {
         await using var gateway = await FloorGateway.StartAsync(demoFloor: false);

@@ -414,9 +414,50 @@ window.HotlineFloor = (() => {
   const isUnauthorized = (error) => error && (error.statusCode === 401 || /\b401\b|Unauthorized/i.test(String(error.message)));
 
   // ---------------------------------------------------------------------------------- live floor
+  /** Open tickets in the board's order (as the server's BoardFigures.OpenOrder): next deadline (none last), receipt, id. */
+  const byOrdinal = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+  const dueOf = (t) => (t.nextDueAt ? instant(t.nextDueAt) : Infinity);
+  function openOrder(a, b) {
+    const due = dueOf(a) - dueOf(b);
+    return (Number.isNaN(due) ? 0 : due) || instant(a.receivedAt) - instant(b.receivedAt) || byOrdinal(a.ticketId, b.ticketId);
+  }
+  /** Agents by work number, then id (BoardFigures.AgentOrder). */
+  const agentOrder = (a, b) => byOrdinal(a.workNumber, b.workNumber) || byOrdinal(a.id, b.id);
+
+  /** The board a BoardDelta makes of the board before it (what BoardDelta.ApplyTo does on the server). */
+  function applyDelta(board, delta) {
+    const tickets = new Map(board.openTickets.map((t) => [t.ticketId, t]));
+    delta.removedTickets.forEach((id) => tickets.delete(id));
+    delta.tickets.forEach((t) => tickets.set(t.ticketId, t));
+    const agents = new Map(board.agents.map((a) => [a.id, a]));
+    delta.removedAgents.forEach((id) => agents.delete(id));
+    delta.agents.forEach((a) => agents.set(a.id, a));
+    return {
+      ...board,
+      name: delta.name,
+      generatedAt: delta.generatedAt,
+      calls: delta.calls,
+      agents: [...agents.values()].sort(agentOrder),
+      openTickets: [...tickets.values()].sort(openOrder),
+      resolvedToday: delta.resolvedToday,
+      closedToday: delta.closedToday,
+      satisfactionToday: delta.satisfactionToday,
+      alerts: delta.alerts,
+      epoch: delta.epoch,
+      sequence: delta.sequence,
+    };
+  }
+
+  /** Whether board a is later than board b: by the grain's numbering within one epoch, else by when it was made. */
+  const isLater = (a, b) => (a.epoch === b.epoch && a.epoch
+    ? a.sequence > b.sequence
+    : instant(a.generatedAt) >= instant(b.generatedAt));
+
   /**
-   * Joins the project (or all of the caller's, '*') on the hub and keeps its boards: Join's answer
-   * replaces them, a Board message replaces one, an older board never overtakes a newer one.
+   * Joins the project (or all of the caller's, '*') on the hub and keeps its boards: JoinLive's
+   * answer replaces them, a Board message replaces one, a BoardDelta changes one (a delta that does
+   * not follow the board kept, a gap, makes the page ask for the whole board), and an older board
+   * never overtakes a newer one.
    * onChange(boards) runs after each change; the connection state is shown on the page, with
    * offlineNote in the banner while it is down. The automatic reconnect tries quickly at first,
    * then every few seconds; after RECONNECT_FOR_MS a slow loop takes over (pauses up to
@@ -440,10 +481,46 @@ window.HotlineFloor = (() => {
         return;
       }
       const current = boards.get(board.projectId);
-      if (current && instant(board.generatedAt) < instant(current.board.generatedAt)) {
+      if (current && !isLater(board, current.board)) {
         return;
       }
       boards.set(board.projectId, { board, epoch: joinEpoch });
+      changed();
+    }
+
+    /** Projects whose whole board was asked for after a gap, and not yet answered. */
+    const refetching = new Set();
+    async function refetch(id) {
+      if (refetching.has(id)) {
+        return;
+      }
+      refetching.add(id);
+      try {
+        accept(await connection.invoke('Board', id));
+      } catch (error) {
+        show('problem', describe(error).replace(/^.*HubException: /, '') || `cannot show ${id}`);
+      } finally {
+        refetching.delete(id);
+      }
+    }
+
+    function acceptDelta(delta) {
+      if (!delta || typeof delta.projectId !== 'string' || (scope !== ALL && delta.projectId !== scope)) {
+        return;
+      }
+      const current = boards.get(delta.projectId);
+      if (!current) {
+        return; // not joined yet: the join's answer brings the board
+      }
+      const { board } = current;
+      if (board.epoch === delta.epoch && delta.sequence <= board.sequence) {
+        return; // this board has it already
+      }
+      if (board.epoch !== delta.epoch || delta.fromSequence !== board.sequence) {
+        refetch(delta.projectId); // a gap, or a board numbered anew: only the whole board is safe
+        return;
+      }
+      boards.set(delta.projectId, { board: applyDelta(board, delta), epoch: current.epoch });
       changed();
     }
 
@@ -452,7 +529,7 @@ window.HotlineFloor = (() => {
       const next = new Map();
       for (const board of result || []) {
         const current = boards.get(board.projectId);
-        const keep = current && current.epoch === epoch && instant(current.board.generatedAt) > instant(board.generatedAt);
+        const keep = current && current.epoch === epoch && isLater(current.board, board);
         next.set(board.projectId, keep ? current : { board, epoch });
       }
       for (const [id, entry] of boards) {
@@ -478,6 +555,7 @@ window.HotlineFloor = (() => {
       .build();
 
     connection.on('Board', accept);
+    connection.on('BoardDelta', acceptDelta);
     connection.onreconnecting((error) => {
       auth.renew();
       show('reconnecting', describe(error) || 'connection lost');
@@ -531,7 +609,7 @@ window.HotlineFloor = (() => {
     async function join() {
       const epoch = ++joinEpoch;
       try {
-        const result = await connection.invoke('Join', scope);
+        const result = await connection.invoke('JoinLive', scope);
         if (epoch === joinEpoch) {
           replace(result, epoch);
           show('live');
@@ -579,6 +657,6 @@ window.HotlineFloor = (() => {
     PRESENCE, PRESENCE_ORDER, STATUS, OPEN_STATUSES, KIND, SEVERITY, SEVERITY_ORDER, CHANNEL, SLA, AT_RISK,
     byTestId, el, setText, fillSelect, humanize, label, pad, instant, duration, timeOfDay, dateTime, countBy, ordered, chip, renderLater, listOf,
     sortTickets, slaBadge, kindAndFlags, sortAgents, presenceBadge,
-    startTicking, createAuth, showUserPicker, createApi, problemText, connectFloor, flatten,
+    startTicking, createAuth, showUserPicker, createApi, problemText, connectFloor, applyDelta, flatten,
   };
 })();

@@ -164,21 +164,11 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output) : IAsyncLifeti
         await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
     }
 
-    private async Task<long> ActiveSilos() =>
-        await database.ScalarAsync<bool>("select exists (select 1 from pg_tables where tablename = 'orleans_membership')")
-            ? await database.ScalarAsync<long>("select count(*) from orleans_membership where status = 3")
-            : 0;
+    private Task<long> ActiveSilos() => ProductionCluster.ActiveSilosAsync(database);
 
-    /// <summary>Production storage, clustering and bus; every process shares the signing key and hands out demo tokens, but runs no demo floor.</summary>
     private Dictionary<string, string?> Settings()
     {
-        var settings = TestSilo.Postgres(database.ConnectionString);
-        settings["Bus:Transport"] = "RabbitMq";
-        settings["Bus:RabbitMqUri"] = broker.Uri.ToString();
-        settings["Demo:Enabled"] = "true";
-        settings["Demo:Floor"] = "false";
-        settings["Demo:CallSimulator"] = "false";
-        settings["Auth:SigningKey"] = "rolling-upgrade-shared-signing-key-0123456789";
+        var settings = ProductionCluster.Settings(database, broker.Uri, "rolling-upgrade-shared-signing-key-0123456789");
         settings["Limits:IntakePerMinute"] = "100000";
         return settings;
     }

@@ -7,11 +7,12 @@ using System.Threading.Channels;
 namespace HotlineGrains.Testing;
 
 /// <summary>
-/// A SignalR client speaking the JSON hub protocol over a WebSocket, enough for tests and the
-/// benchmark: the .NET SignalR client package is not served here. It invokes hub methods and
-/// collects what the server sends, by target.
+/// A SignalR client of its own speaking the JSON hub protocol over a WebSocket: what the tests and
+/// the benchmark used while the .NET SignalR client package was not served here. Kept beside
+/// <see cref="HubClient"/> (the official client) so the benchmark can weigh the two for thousands
+/// of screens in one process. It invokes hub methods and collects what the server sends, by target.
 /// </summary>
-public sealed class HubClient : IAsyncDisposable
+public sealed class LeanHubClient : IAsyncDisposable
 {
     private const char RecordSeparator = '\u001e';
 
@@ -25,14 +26,14 @@ public sealed class HubClient : IAsyncDisposable
     private readonly Task reading;
     private int nextInvocation;
 
-    private HubClient(WebSocket socket)
+    private LeanHubClient(WebSocket socket)
     {
         this.socket = socket;
         reading = Task.Run(ReadLoop);
     }
 
     /// <summary>Connects to an open WebSocket on a hub and completes the protocol handshake.</summary>
-    public static async Task<HubClient> ConnectAsync(WebSocket socket, CancellationToken cancellationToken = default)
+    public static async Task<LeanHubClient> ConnectAsync(WebSocket socket, CancellationToken cancellationToken = default)
     {
         await SendText(socket, """{"protocol":"json","version":1}""" + RecordSeparator, cancellationToken);
         var handshake = await ReceiveMessage(socket, cancellationToken);
@@ -42,11 +43,11 @@ public sealed class HubClient : IAsyncDisposable
             throw new InvalidOperationException("Handshake refused: " + error.GetString());
         }
 
-        return new HubClient(socket);
+        return new LeanHubClient(socket);
     }
 
     /// <summary>Connects a <see cref="ClientWebSocket"/> to <paramref name="hubUrl"/> (ws://…) with a bearer token.</summary>
-    public static async Task<HubClient> ConnectAsync(Uri hubUrl, string token, CancellationToken cancellationToken = default)
+    public static async Task<LeanHubClient> ConnectAsync(Uri hubUrl, string token, CancellationToken cancellationToken = default)
     {
         var socket = new ClientWebSocket();
         var url = new UriBuilder(hubUrl) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
@@ -187,6 +188,3 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 }
-
-/// <summary>An error a hub method answered with.</summary>
-public sealed class HubError(string message) : Exception(message);

@@ -307,12 +307,7 @@ public sealed class MatrixGateway : IAsyncLifetime
     }
 
     /// <summary>A wallboard hub connection with the given token, or none.</summary>
-    public async Task<HubClient> ConnectToHub(string? token)
-    {
-        var query = token is null ? string.Empty : "?access_token=" + Uri.EscapeDataString(token);
-        var socket = await Factory.Server.CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/hubs/wallboard" + query), CancellationToken.None);
-        return await HubClient.ConnectAsync(socket);
-    }
+    public Task<HubClient> ConnectToHub(string? token) => Factory.ConnectToHubAsync(token);
 
     public async Task<int> Call(AuthorizationMatrixTests.Row row, string? token)
     {

@@ -144,6 +144,7 @@ public static class HotlineHostingExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = cluster.GatewayListRefreshPeriod);
         if (Clustering(cluster, storage) == HotlineClusterOptions.AdoNet)
         {
             client.UseAdoNetClustering(options =>

@@ -53,6 +53,14 @@ public sealed class HotlineClusterOptions
     /// </summary>
     public bool Dashboard { get; set; } = true;
 
+    /// <summary>
+    /// How often a gateway in client mode reads the cluster's silos from the membership table. Orleans'
+    /// default, a minute, leaves a client knowing only silos that are gone when a rolling upgrade
+    /// replaces them all within that minute: its requests then wait until the next read.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Orleans:GatewayListRefreshPeriod must be between 1 second and 5 minutes.")]
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A grain unused this long is deactivated, so memory stays bounded.</summary>
     public TimeSpan IdleActivationTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -28,7 +28,8 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
     /// <summary>The answer rate the floor must keep above, per day (接通率).</summary>
     public const double AnswerRateTarget = 0.85;
 
-    private const int DaysKept = 62;
+    /// <summary>Service days whose counters are kept: a little over a year, so reports over any month of it read them (issue 12).</summary>
+    private const int DaysKept = 400;
     private const int SummariesKept = 400;
 
     public Task<ProjectSettings?> GetSettings() => Task.FromResult(State.Settings);
@@ -36,6 +37,9 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
     public Task<IReadOnlyList<FaultRecord>> GetFaults() => Task.FromResult<IReadOnlyList<FaultRecord>>([.. State.Faults]);
 
     public Task<DailySummary?> GetSummary(DateOnly date) => Task.FromResult(State.Summaries.LastOrDefault(s => s.Date == date));
+
+    public Task<IReadOnlyList<DayStats>> GetDays(DateOnly from, DateOnly to) => Task.FromResult<IReadOnlyList<DayStats>>(
+        [.. State.Days.Where(d => d.Date >= from && d.Date <= to).Select(d => d.Copy())]);
 
     public Task<ProjectFloor> GetFloor(DateTimeOffset now) => Task.FromResult(new ProjectFloor(
         State.Ringing.Count,
@@ -135,14 +139,16 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
                 break;
             case CallEventKind.Answered when State.Ringing.Remove(call.CallId, out var ringingSince):
                 day.CallsAnswered++;
+                day.LongestWait = Max(day.LongestWait, call.At - ringingSince);
                 if (call.At - ringingSince <= AnswerTarget)
                 {
                     day.CallsAnsweredInTime++;
                 }
 
                 break;
-            case CallEventKind.Abandoned when State.Ringing.Remove(call.CallId):
+            case CallEventKind.Abandoned when State.Ringing.Remove(call.CallId, out var abandonedSince):
                 day.CallsAbandoned++;
+                day.LongestWait = Max(day.LongestWait, call.At - abandonedSince);
                 break;
         }
 
@@ -328,6 +334,8 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
 
         return day;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateOnly LocalDate(ProjectSettings settings, DateTimeOffset at) =>
         settings.Calendar.LocalDateOf(at);

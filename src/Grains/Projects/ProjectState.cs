@@ -59,6 +59,9 @@ public sealed class DayStats
 
     public int CallsAbandoned { get; set; }
 
+    /// <summary>The longest a caller waited that day: from ringing to answered or abandoned.</summary>
+    public TimeSpan LongestWait { get; set; }
+
     public int CallbacksSatisfied { get; set; }
 
     public int CallbacksUnsatisfied { get; set; }

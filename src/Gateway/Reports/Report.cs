@@ -15,6 +15,8 @@ public sealed record Report(
     ActivityFigures? Activity,
     IReadOnlyList<DayRow> Days);
 
+/// <param name="ByDepartment">By responsible department; <see cref="ReportFigures.NoDepartment"/> for tickets never forwarded.</param>
+/// <param name="ByAgent">By receiving agent.</param>
 public sealed record TicketFigures(
     int Received,
     int Urgent,
@@ -23,6 +25,9 @@ public sealed record TicketFigures(
     IReadOnlyDictionary<string, int> BySeverity,
     IReadOnlyDictionary<string, int> ByChannel,
     IReadOnlyDictionary<string, int> ByStatus,
+    IReadOnlyDictionary<string, int> ByProject,
+    IReadOnlyDictionary<string, int> ByDepartment,
+    IReadOnlyDictionary<string, int> ByAgent,
     int ComplaintsFounded,
     int ComplaintsUnfounded,
     int ComplaintsNotVerified,
@@ -64,6 +69,9 @@ public sealed record DayRow(string Project, DateOnly Date, int TicketsReceived, 
 /// <summary>Adds ticket facts and day counters up into a <see cref="Report"/>.</summary>
 public static class ReportFigures
 {
+    /// <summary>The department key of tickets never forwarded to one.</summary>
+    public const string NoDepartment = "(none)";
+
     public static TicketFigures Tickets(IReadOnlyCollection<TicketFacts> facts)
     {
         var complaints = facts.Where(f => f.Kind == "Complaint").ToList();
@@ -79,6 +87,9 @@ public static class ReportFigures
             Count(facts, f => f.Severity),
             Count(facts, f => f.Channel),
             Count(facts, f => f.Status),
+            Count(facts, f => f.ProjectId),
+            Count(facts, f => f.Department ?? NoDepartment),
+            Count(facts, f => f.Agent),
             complaints.Count(f => f.Founded == true),
             complaints.Count(f => f.Founded == false),
             complaints.Count(f => f.Founded is null),

@@ -46,6 +46,9 @@ public static class ReportExport
         tables.Add(Breakdown("严重程度 Severity", t.BySeverity));
         tables.Add(Breakdown("渠道 Channel", t.ByChannel));
         tables.Add(Breakdown("状态 Status", t.ByStatus));
+        tables.Add(Breakdown("项目 Project", t.ByProject));
+        tables.Add(Breakdown("部门 Department", t.ByDepartment));
+        tables.Add(Breakdown("坐席 Agent", t.ByAgent));
         tables.Add(new Table("服务时限 SLA",
             ["时钟 Clock", "工单 Tickets", "达标 Met", "超时 Missed", "进行中 Open", "中位数分钟 Median min", "P90分钟 P90 min", "达标率 Compliance"],
             [

@@ -34,6 +34,9 @@ public abstract class MonthReportTests(string provider) : ClockedGateway(provide
         Assert.Equal(4, t.GetProperty("byCategory").GetProperty("维修").GetInt32()); // T1, T3, T4 and the inquiry
         Assert.Equal(1, t.GetProperty("byCategory").GetProperty("服务态度").GetInt32());
         Assert.Equal(4, t.GetProperty("byStatus").GetProperty("Closed").GetInt32());
+        Assert.Equal("""{"weibang-plaza":5}""", t.GetProperty("byProject").GetRawText());
+        Assert.Equal("""{"(none)":2,"工程部":2,"秩序部":1}""", t.GetProperty("byDepartment").GetRawText());
+        Assert.Equal("""{"agent-1001":4,"agent-1002":1}""", t.GetProperty("byAgent").GetRawText());
         // Founded: T1 and T3; unfounded: T2; never verified: T4 (the inquiry is no complaint).
         Assert.Equal((2, 1, 1), (Int(t, "complaintsFounded"), Int(t, "complaintsUnfounded"), Int(t, "complaintsNotVerified")));
         Assert.Equal((1, 4), (Int(t, "reopened"), Int(t, "closed")));

@@ -36,6 +36,10 @@ public interface IProjectGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<DailySummary?> GetSummary(DateOnly date);
 
+    /// <summary>The figures stored when the month starting <paramref name="firstDay"/> ended (project time), if it has.</summary>
+    [AlwaysInterleave]
+    Task<MonthlyFigures?> GetMonth(DateOnly firstDay);
+
     /// <summary>The counters of the service days from <paramref name="from"/> to <paramref name="to"/> (inclusive, project time) that had any activity; kept about 400 days. Reports read calls from them.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyList<DayStats>> GetDays(DateOnly from, DateOnly to);

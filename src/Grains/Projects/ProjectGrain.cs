@@ -21,6 +21,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
 
     public const string LineWatchReminder = "line-watch";
     public const string DailySummaryReminder = "daily-summary";
+    public const string MonthlyReportReminder = "monthly-report";
 
     /// <summary>Two rings: a call answered within this counts toward the service level.</summary>
     public static readonly TimeSpan AnswerTarget = TimeSpan.FromSeconds(3);
@@ -31,6 +32,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
     /// <summary>Service days whose counters are kept: a little over a year, so reports over any month of it read them (issue 12).</summary>
     private const int DaysKept = 400;
     private const int SummariesKept = 400;
+    private const int MonthsKept = 36;
 
     public Task<ProjectSettings?> GetSettings() => Task.FromResult(State.Settings);
 
@@ -75,6 +77,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
         {
             ArmLineWatch(State.LastInboundCallAt is { } last && last > Turn.Now - TimeSpan.FromDays(1) ? last : Turn.Now);
             ArmDailySummary(Turn.Now);
+            ArmMonthlyReport(LocalDate(settings, Turn.Now));
         }
 
         return Task.FromResult(settings);
@@ -226,6 +229,14 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
                 var date = LocalDate(settings, tick.DueAt - TimeSpan.FromSeconds(1));
                 ProduceSummary(settings, date);
                 ArmDailySummary(Turn.Now);
+                // Projects configured before month ends existed get theirs here. Armed for the month of the
+                // day summarised, not of now: a summary fired late must not move an unreported month's end on.
+                ArmMonthlyReport(date);
+                break;
+            case MonthlyReportReminder:
+                var last = LocalDate(settings, tick.DueAt - TimeSpan.FromSeconds(1));
+                ProduceMonth(new DateOnly(last.Year, last.Month, 1));
+                ArmMonthlyReport(new DateOnly(last.Year, last.Month, 1).AddMonths(1));
                 break;
         }
 
@@ -272,6 +283,55 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
             CallsAbandoned = summary.CallsAbandoned,
         });
     }
+
+    public Task<MonthlyFigures?> GetMonth(DateOnly firstDay) =>
+        Task.FromResult(State.Months.LastOrDefault(m => m.Month == MonthKey(firstDay)));
+
+    /// <summary>Adds the closed month's day counters up once (a repeated firing changes nothing), stores and announces them.</summary>
+    private void ProduceMonth(DateOnly first)
+    {
+        var month = MonthKey(first);
+        if (State.Months.Any(m => m.Month == month))
+        {
+            return;
+        }
+
+        var days = State.Days.Where(d => d.Date.Year == first.Year && d.Date.Month == first.Month).ToList();
+        var answered = days.Sum(d => d.CallsAnswered);
+        var abandoned = days.Sum(d => d.CallsAbandoned);
+        var figures = new MonthlyFigures(
+            month, Turn.Now, days.Sum(d => d.TicketsReceived), days.Sum(d => d.TicketsClosed), days.Sum(d => d.SlaBreaches),
+            days.Sum(d => d.CallsOffered), days.Sum(d => d.CallsAnsweredInTime), answered, abandoned,
+            answered + abandoned == 0 ? null : (double)answered / (answered + abandoned),
+            days.Sum(d => d.CallbacksSatisfied), days.Sum(d => d.CallbacksUnsatisfied), days.Sum(d => d.CallbacksUnreachable));
+        State.Months.Add(figures);
+        if (State.Months.Count > MonthsKept)
+        {
+            State.Months.RemoveAt(0);
+        }
+
+        Turn.Publish(new MonthlyReportReady
+        {
+            EventId = Guid.NewGuid(),
+            ProjectId = Key,
+            OccurredAt = Turn.Now,
+            Actor = "system:monthly-report",
+            Month = month,
+            TicketsReceived = figures.TicketsReceived,
+            TicketsClosed = figures.TicketsClosed,
+            SlaBreaches = figures.SlaBreaches,
+            CallsOffered = figures.CallsOffered,
+            CallsAnswered = figures.CallsAnswered,
+            CallsAbandoned = figures.CallsAbandoned,
+            AnswerRate = figures.AnswerRate,
+        });
+    }
+
+    /// <summary>The month of <paramref name="day"/> is reported when it ends: midnight starting the next month, project time.</summary>
+    private void ArmMonthlyReport(DateOnly day) =>
+        Turn.SetReminder(MonthlyReportReminder, RequireSettings().Calendar.StartOf(new DateOnly(day.Year, day.Month, 1).AddMonths(1)));
+
+    private static string MonthKey(DateOnly first) => first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     /// <summary>The line is silent once this much service time passes without an inbound call.</summary>
     private void ArmLineWatch(DateTimeOffset lastCall)

@@ -5,7 +5,10 @@ using System.Text;
 using System.Text.Json;
 using HotlineGrains.Contracts;
 using HotlineGrains.Testing;
+using HotlineGrains.Grains.Projects;
+using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
+using Orleans;
 using static HotlineGrains.Gateway.Tests.HotlineApi;
 
 namespace HotlineGrains.Gateway.Tests.Reports;
@@ -143,6 +146,32 @@ public abstract class MonthReportTests(string provider) : ClockedGateway(provide
         Assert.Equal(1, Int((await Api.Get("/api/reports/month/2026-04?project=holiday")).GetProperty("tickets"), "received"));
         Assert.Equal(1, Int((await Api.Get("/api/reports/day/2026-04-01?project=holiday")).GetProperty("tickets"), "received"));
         Assert.Equal(0, Int((await Api.Get("/api/reports/day/2026-03-31?project=holiday")).GetProperty("tickets"), "received"));
+    }
+
+    [Fact]
+    public async Task A_month_is_added_up_once_when_it_ends_in_the_projects_time_zone()
+    {
+        await Api.Intake(Project, Complaint());
+        await Call("m-1", "Ringing", Now);
+        await Call("m-1", "Answered", Now.AddSeconds(2));
+        await Call("m-2", "Ringing", Now.AddSeconds(5));
+        await Call("m-2", "Abandoned", Now.AddSeconds(9));
+
+        // 1 April 00:00 in Shanghai is 31 March 16:00 UTC.
+        var monthEnd = new DateTimeOffset(2026, 3, 31, 16, 0, 0, TimeSpan.Zero);
+        Clock.AdvanceTo(monthEnd);
+        MonthlyReportReady? ready = null;
+        await Eventually.Until(() => (ready = Published.All.OfType<MonthlyReportReady>().SingleOrDefault(e => e.ProjectId == Project)) is not null,
+            "MonthlyReportReady of March");
+        Assert.Equal(("2026-03", monthEnd, 1, 2, 1, 1, 0.5), (ready!.Month, ready.OccurredAt, ready.TicketsReceived, ready.CallsOffered, ready.CallsAnswered, ready.CallsAbandoned, ready.AnswerRate));
+
+        var stored = await Services.GetRequiredService<IGrainFactory>().GetGrain<IProjectGrain>(Project).GetMonth(new DateOnly(2026, 3, 1));
+        Assert.Equal(("2026-03", 1, 2), (stored!.Month, stored.TicketsReceived, stored.CallsOffered));
+
+        // The next month end is armed: April's report on 1 May 00:00 Shanghai, March's not again.
+        Clock.AdvanceTo(new DateTimeOffset(2026, 4, 30, 16, 0, 0, TimeSpan.Zero));
+        await Eventually.Until(() => Published.All.OfType<MonthlyReportReady>().Any(e => e.ProjectId == Project && e.Month == "2026-04"), "April's report");
+        Assert.Single(Published.All.OfType<MonthlyReportReady>(), e => e.ProjectId == Project && e.Month == "2026-03");
     }
 
     [Fact]

@@ -82,6 +82,9 @@ public sealed partial class TicketGrain
         }
 
         Turn.Project(RegisterModel, State.Intake!.ProjectId, State.ReceivedAt, TicketRegisterRow.From(Key, State, sla));
+        // The reports count every ticket's clocks, a closed one's as they stood when it closed.
+        var clocks = sla ?? ServiceLevelsAt(settings, State.ClosedAt ?? Turn.Now);
+        Turn.Project(Reports.TicketFacts.Model, State.Intake!.ProjectId, State.ReceivedAt, Reports.TicketFacts.From(Key, State, clocks));
     }
 
     private void RaiseCrossedClockEvents(SlaStatus sla)

@@ -19,6 +19,7 @@ namespace HotlineGrains.EndToEnd.Tests;
 /// and after the replacements. Callers do what the API tells them: retry a 503 after its
 /// Retry-After, and go to the other gateway when theirs is gone (as a load balancer would).
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class RollingUpgradeTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Plaza = "weibang-plaza";
@@ -270,4 +271,14 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output) : IAsyncLifeti
         public Task WaitForTicketsAsync(int count) =>
             Eventually.Until(() => Acknowledged.Count >= count || !Failures.IsEmpty, $"{count} tickets acknowledged", TimeSpan.FromSeconds(120));
     }
+}
+
+/// <summary>
+/// Tests that load the 2-core machine with five node processes and a steady load run with no other
+/// test beside them: the process tests' start-up deadlines are for a busy machine, not a starved one.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class Alone
+{
+    public const string Name = "alone on the machine";
 }

@@ -74,8 +74,9 @@ run_check() {
 }
 
 # A copy of k8s/ with two broken Deployments added to the base: one with a field of the wrong type,
-# one with a field the API does not have and a container without a securityContext. Both checks
-# must refuse the copy, naming the broken objects and what is wrong.
+# a skip without a reason and a skip that is not needed; one with a field the API does not have.
+# Neither has a securityContext. Both checks must refuse the copy, naming the broken objects and
+# what is wrong, and nothing else.
 run_self_test() {
     local copy="$WORK/self-test/k8s" report="$WORK/self-test/report.txt"
     mkdir -p "$copy"
@@ -85,6 +86,9 @@ apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: broken-wrong-type
+  annotations:
+    checkov.io/skip1: CKV_K8S_19=this pod does not use the host network, so the skip has no reason to be
+    checkov.io/skip2: CKV_K8S_8
 spec:
   replicas: three
   selector:
@@ -128,7 +132,9 @@ YAML
         "REFUSED production.yaml: Deployment hotline/broken-unknown-field" \
         "FAILED dev.yaml: Deployment hotline-dev/broken-unknown-field: CKV_K8S_30 container security context set" \
         "FAILED production.yaml: Deployment hotline/broken-wrong-type: CKV_K8S_20 allowPrivilegeEscalation false" \
-        "FAILED production.yaml: Deployment hotline/broken-wrong-type: CKV_K8S_31 seccomp profile RuntimeDefault"; do
+        "FAILED production.yaml: Deployment hotline/broken-wrong-type: CKV_K8S_31 seccomp profile RuntimeDefault" \
+        "FAILED dev.yaml: Deployment hotline-dev/broken-wrong-type: skip of CKV_K8S_19 is not needed" \
+        "FAILED dev.yaml: Deployment hotline-dev/broken-wrong-type: annotation checkov.io/skip2 must read"; do
         if ! grep -q -- "$expect" "$report"; then
             log "self-test: expected a line matching: $expect"
             failed=1

@@ -135,6 +135,11 @@ public static class HotlineHostingExtensions
         {
             silo.AddDashboard();
         }
+
+        if (cluster.Kubernetes)
+        {
+            silo.UseKubernetesHosting();
+        }
     }
 
     private static void ConfigureClient(IClientBuilder client, HotlineClusterOptions cluster, StorageOptions storage)

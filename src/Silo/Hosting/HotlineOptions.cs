@@ -61,6 +61,15 @@ public sealed class HotlineClusterOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Orleans:GatewayListRefreshPeriod must be between 1 second and 5 minutes.")]
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Run as a silo pod on Kubernetes (<c>Microsoft.Orleans.Hosting.Kubernetes</c>): the silo is named
+    /// after its pod, advertises the pod's IP, listens on every address, and silos whose pods are gone
+    /// are declared dead at once rather than after missed probes. Needs the <c>POD_NAME</c>,
+    /// <c>POD_NAMESPACE</c> and <c>POD_IP</c> environment variables and a service account that may read,
+    /// watch and delete the namespace's pods (k8s/base). Off by default; only a silo uses it.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>A grain unused this long is deactivated, so memory stays bounded.</summary>
     public TimeSpan IdleActivationTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

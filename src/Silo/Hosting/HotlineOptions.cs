@@ -24,9 +24,10 @@ public sealed class HotlineClusterOptions
     /// <summary>
     /// How silos find each other: <c>Localhost</c> (one silo, the embedded default) or <c>AdoNet</c>
     /// (membership in the PostgreSQL database). Default: <c>Localhost</c> on SQLite, <c>AdoNet</c> on PostgreSQL.
+    /// Not <c>Orleans:Clustering</c>: Orleans reads that key itself, as a provider section.
     /// </summary>
-    [RegularExpression("^(Localhost|AdoNet)$", ErrorMessage = "Orleans:Clustering must be Localhost or AdoNet.")]
-    public string? Clustering { get; set; }
+    [RegularExpression("^(Localhost|AdoNet)$", ErrorMessage = "Orleans:ClusteringMode must be Localhost or AdoNet.")]
+    public string? ClusteringMode { get; set; }
 
     /// <summary>The cluster's id: silos and clients with the same one form one cluster.</summary>
     [Required]

@@ -100,6 +100,13 @@ eval "$(bash "$SERVICES" env)"
 log "HOTLINE_TEST_POSTGRES=$HOTLINE_TEST_POSTGRES"
 log "HOTLINE_TEST_RABBITMQ=$HOTLINE_TEST_RABBITMQ"
 
+# --- Kubernetes manifests -------------------------------------------------------
+# Rendered, schema- and policy-checked, and the checks' self-test (seconds; needs npm, which
+# services.sh installs when missing). The manifests' settings are checked against the code by
+# tests/Deploy.Tests below.
+log "running: scripts/k8s-check.sh --all"
+bash "$SCRIPT_DIR/k8s-check.sh" --all
+
 # --- tests --------------------------------------------------------------------
 SOLUTION="${HOTLINE_SOLUTION:-HotlineGrains.sln}"
 if [[ ! -e "$SOLUTION" && -e HotlineGrains.slnx ]]; then

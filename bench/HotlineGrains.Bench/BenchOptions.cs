@@ -11,7 +11,7 @@ internal sealed class BenchOptions
     /// <summary>The Npgsql setting the breakdown tries: keep a pooled connection's session as it is instead of sending DISCARD ALL before its next use.</summary>
     public const string NoResetOnClose = "No Reset On Close=true";
 
-    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard"];
+    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients"];
 
     /// <summary>The arguments as given, for the "command used" line of the report.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -83,6 +83,9 @@ internal sealed class BenchOptions
     /// <summary>Wallboard hub clients connected at once, each joined to the measured project.</summary>
     public int WallboardClients { get; private set; } = 500;
 
+    /// <summary>How many hub clients of each kind the hubclients part holds at once, one count after another.</summary>
+    public IReadOnlyList<int> HubClientCounts { get; private set; } = [1000, 2500, 5000];
+
     /// <summary>Changes of each kind (ticket intakes, presence changes) whose way to every screen is timed.</summary>
     public int WallboardChanges { get; private set; } = 100;
 
@@ -146,6 +149,8 @@ internal sealed class BenchOptions
           outbox     outbox relay throughput to the in-memory bus
           startup    the gateway process on the embedded default, start to /readyz 200
           wallboard  change-to-screen latency with 500 hub clients on the gateway process
+          hubclients the official SignalR client against the project's lean one: memory per
+                     connection in one process, connect time, a change's fan-out
 
         Options (defaults in brackets):
           --seconds N              measured duration of each throughput cell [10]
@@ -179,6 +184,7 @@ internal sealed class BenchOptions
           --outbox-events N        events relayed in the outbox part [20000]
           --startup-runs N         gateway starts timed; the first is reported apart as cold [6]
           --wallboard-clients N    wallboard hub clients connected at once [500]
+          --hub-clients 1000,2500,5000  clients of each kind the hubclients part holds at once [1000,2500,5000]
           --wallboard-changes N    ticket intakes timed to every client's screen [100]
           --wallboard-presence-changes N   presence changes timed after them, 0 for none [100]
           --wallboard-interval MS  one change every MS milliseconds [200]
@@ -266,6 +272,7 @@ internal sealed class BenchOptions
                 case "outbox-events": options.OutboxEvents = Int(name, Value(), 1); break;
                 case "startup-runs": options.StartupRuns = Int(name, Value(), 1); break;
                 case "wallboard-clients": options.WallboardClients = Int(name, Value(), 1); break;
+                case "hub-clients": options.HubClientCounts = IntList(name, Value()); break;
                 case "wallboard-changes": options.WallboardChanges = Int(name, Value(), 1); break;
                 case "wallboard-presence-changes": options.WallboardPresenceChanges = Int(name, Value(), 0); break;
                 case "wallboard-interval": options.WallboardIntervalMs = PositiveDouble(name, Value()); break;

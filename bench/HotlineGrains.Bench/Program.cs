@@ -293,9 +293,28 @@ try
     }
 
     wallboardClock.Stop();
+
+    var hubClientsStarted = DateTimeOffset.Now;
+    var hubClientsClock = Stopwatch.StartNew();
+    IReadOnlyList<HubClientsRun> hubClients = [];
+    if (options.Parts.Contains("hubclients"))
+    {
+        try
+        {
+            hubClients = await HubClientsBenchmark.RunAsync(options);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"hub clients: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"hub clients failed: {exception}");
+        }
+    }
+
+    hubClientsClock.Stop();
     var machine = await Machine.DescribeAsync(options, pgbench);
     var report = new Report(options, machine, results, startedAt, clock.Elapsed);
-    var onlyWallboard = options.Parts.All(p => p == "wallboard");
+    // The parts with a section of their own in docs/benchmarks.md, which a run of them alone replaces alone.
+    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients");
     if (!onlyWallboard)
     {
         Console.WriteLine(report.Tables());
@@ -308,6 +327,14 @@ try
     if (wallboard is not null)
     {
         Console.WriteLine(wallboard);
+    }
+
+    var hubClientsSection = hubClients.Count > 0
+        ? new HubClientsReport(hubClients, machine, report.Command(), hubClientsStarted, hubClientsClock.Elapsed).Section()
+        : null;
+    if (hubClientsSection is not null)
+    {
+        Console.WriteLine(hubClientsSection);
     }
 
     if (onlyWallboard)
@@ -326,21 +353,29 @@ try
         var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : null;
         if (onlyWallboard)
         {
-            // Only the wallboard section is this run's: the rest of the file stays as the last full run wrote it.
-            if (wallboard is null)
+            // Only these sections are this run's: the rest of the file stays as the last full run wrote it.
+            var document = existing;
+            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection) })
             {
-                Progress.Say($"no wallboard figures; {path} left as it was");
+                if (section is not null)
+                {
+                    document = place.Splice(document, section);
+                }
             }
-            else
-            {
-                await File.WriteAllTextAsync(path, WallboardReport.Splice(existing, wallboard));
-                Progress.Say($"wrote the wallboard section of {path}");
-            }
+
+            await File.WriteAllTextAsync(path, document ?? string.Empty);
+            Progress.Say(wallboard is null && hubClientsSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
         }
         else
         {
-            // A run without the wallboard part (or whose wallboard part failed) keeps the section already there.
-            await File.WriteAllTextAsync(path, report.Document(wallboard ?? WallboardReport.Extract(existing), Report.ExtractBefore(existing)));
+            // A part that did not run (or failed) keeps the section already there.
+            var document = report.Document(wallboard ?? WallboardReport.Place.Extract(existing), Report.ExtractBefore(existing));
+            if ((hubClientsSection ?? HubClientsReport.Place.Extract(existing)) is { } kept)
+            {
+                document = HubClientsReport.Place.Splice(document, kept);
+            }
+
+            await File.WriteAllTextAsync(path, document);
             Progress.Say($"wrote {path}");
         }
     }

@@ -139,12 +139,6 @@ internal static class WallboardBenchmark
     /// <summary>Clients connecting at the same time.</summary>
     public const int ConnectParallelism = 32;
 
-    /// <summary>
-    /// The server closes a hub connection that sent nothing for 30 s (SignalR's client timeout): each
-    /// client pings at this interval, as the browser client does every 15 s.
-    /// </summary>
-    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
-
     /// <summary>How long after the last change of a series every client must have it.</summary>
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(15);
 
@@ -155,18 +149,7 @@ internal static class WallboardBenchmark
         var directory = Directory.CreateTempSubdirectory("hotline-bench-wallboard-");
         try
         {
-            var settings = new Dictionary<string, string?>
-            {
-                ["Storage:Provider"] = "Sqlite",
-                ["Storage:ConnectionString"] = $"Data Source={Path.Combine(directory.FullName, "hotline.db")}",
-                ["Bus:Transport"] = "InMemory",
-                ["Demo:Enabled"] = "true",
-                ["Demo:Floor"] = "true",
-                // One agent records every ticket of the run: the per-caller intake limit (60 a minute) would refuse most.
-                ["Limits:IntakePerMinute"] = "100000",
-                // All 500 screens join as the one `wallboard` display: its joins per minute would be refused past 600.
-                ["Limits:ReadsPerMinute"] = "100000",
-            };
+            var settings = GatewaySettings(directory);
             if (pollInterval is { } poll)
             {
                 settings["Outbox:PollInterval"] = poll.ToString("c", Invariant);
@@ -187,6 +170,20 @@ internal static class WallboardBenchmark
             }
         }
     }
+
+    /// <summary>The gateway process the wallboard parts measure: the embedded default with the demo floor, and limits no bench load reaches.</summary>
+    public static Dictionary<string, string?> GatewaySettings(DirectoryInfo directory) => new()
+    {
+        ["Storage:Provider"] = "Sqlite",
+        ["Storage:ConnectionString"] = $"Data Source={Path.Combine(directory.FullName, "hotline.db")}",
+        ["Bus:Transport"] = "InMemory",
+        ["Demo:Enabled"] = "true",
+        ["Demo:Floor"] = "true",
+        // One agent records every ticket of the run: the per-caller intake limit (60 a minute) would refuse most.
+        ["Limits:IntakePerMinute"] = "100000",
+        // All the screens join as the one `wallboard` display: its joins per minute would be refused past 600.
+        ["Limits:ReadsPerMinute"] = "100000",
+    };
 
     private static async Task<WallboardRun> MeasureAsync(BenchOptions options, GatewayProcess gateway, TimeSpan? pollInterval, Dictionary<string, string?> settings)
     {
@@ -215,7 +212,7 @@ internal static class WallboardBenchmark
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var client = await HubClient.ConnectAsync(hub, displayToken, token);
+                var client = await HubClient.ConnectAsync(hub, displayToken, cancellationToken: token);
                 var boards = await client.InvokeAsync("Join", Project);
                 var watcher = new Watcher(client, recordSize: i == 0);
                 foreach (var board in boards.EnumerateArray())
@@ -252,7 +249,6 @@ internal static class WallboardBenchmark
         for (var i = 0; i < joined.Count; i++)
         {
             tasks.Add(joined[i].ReadAsync(stop.Token));
-            tasks.Add(joined[i].KeepAliveAsync(KeepAlive * i / joined.Count, stop.Token));
         }
 
         try
@@ -467,7 +463,7 @@ internal static class WallboardBenchmark
             ? double.NaN
             : Math.Max(0, use.Other + (double.IsNaN(use.Postgres) ? 0 : use.Postgres) - gatewayCores);
 
-    private static async Task<string> TokenAsync(HttpClient http, string user)
+    internal static async Task<string> TokenAsync(HttpClient http, string user)
     {
         using var response = await http.PostAsync("/demo/tokens", Json(new { user }));
         var body = await response.Content.ReadAsStringAsync();
@@ -480,10 +476,10 @@ internal static class WallboardBenchmark
         return document.RootElement.GetProperty("token").GetString()!;
     }
 
-    private static StringContent Json(object body) =>
+    internal static StringContent Json(object body) =>
         new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
 
-    private static async Task WaitForLogAsync(GatewayProcess gateway, string ready, string failed, TimeSpan deadline)
+    internal static async Task WaitForLogAsync(GatewayProcess gateway, string ready, string failed, TimeSpan deadline)
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -750,23 +746,6 @@ internal static class WallboardBenchmark
                     Closed = true;
                     return;
                 }
-            }
-        }
-
-        public async Task KeepAliveAsync(TimeSpan offset, CancellationToken stop)
-        {
-            try
-            {
-                await Task.Delay(offset, stop);
-                while (!stop.IsCancellationRequested)
-                {
-                    await client.PingAsync();
-                    await Task.Delay(KeepAlive, stop);
-                }
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or TimeoutException or ObjectDisposedException)
-            {
-                // Stopping, or the connection is gone (the reader notices that).
             }
         }
     }

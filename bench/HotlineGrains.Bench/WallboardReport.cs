@@ -16,37 +16,8 @@ internal sealed class WallboardReport(BenchOptions options, Machine machine, IRe
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    /// <summary>The marked section already in <paramref name="document"/>, markers included; null if there is none.</summary>
-    public static string? Extract(string? document)
-    {
-        if (document is null)
-        {
-            return null;
-        }
-
-        var start = document.IndexOf(StartMarker, StringComparison.Ordinal);
-        var end = start < 0 ? -1 : document.IndexOf(EndMarker, start, StringComparison.Ordinal);
-        return end < 0 ? null : document[start..(end + EndMarker.Length)] + Environment.NewLine;
-    }
-
-    /// <summary><paramref name="document"/> with its marked section replaced by <paramref name="section"/>, or the section appended.</summary>
-    public static string Splice(string? document, string section)
-    {
-        if (document is null)
-        {
-            return "# Benchmarks" + Environment.NewLine + Environment.NewLine + section;
-        }
-
-        var start = document.IndexOf(StartMarker, StringComparison.Ordinal);
-        var end = start < 0 ? -1 : document.IndexOf(EndMarker, start, StringComparison.Ordinal);
-        if (end < 0)
-        {
-            return document.TrimEnd() + Environment.NewLine + Environment.NewLine + section;
-        }
-
-        var after = document[(end + EndMarker.Length)..].TrimStart('\r', '\n');
-        return document[..start] + section + (after.Length > 0 ? Environment.NewLine + after : string.Empty);
-    }
+    /// <summary>The section's place in docs/benchmarks.md.</summary>
+    public static readonly MarkedSection Place = new(StartMarker, EndMarker);
 
     /// <summary>Whether the goal holds for a run: every client joined, every change reached every client, p99 under the goal in every series.</summary>
     public static bool Met(WallboardRun run) =>
@@ -95,7 +66,7 @@ internal sealed class WallboardReport(BenchOptions options, Machine machine, IRe
             text.AppendLine(Invariant, $"- Gateway: `src/Gateway`'s build output started as its own process (`GatewayProcess`, Kestrel on a free loopback port) in a fresh temp directory with {string.Join(", ", first.Settings.Where(s => s.Key != "Outbox:PollInterval").Select(s => $"`{s.Key}={(s.Key == "Storage:ConnectionString" ? "Data Source=<temp dir>/hotline.db" : s.Value)}`"))}, the shipped logging and everything else at its default; then `Outbox:PollInterval` as in the tables. Every run has a gateway, a database and clients of its own; this run's list was {string.Join(", ", runs.Select(r => r.PollText))}. The demo floor (agents, customers and ten tickets per project) is seeded at start; the bench waits for its \"Demo floor ready\" line. The intake limit is raised only because one agent records every ticket of the run.");
         }
 
-        text.AppendLine(Invariant, $"- Clients: `HubClient` (tests/TestSupport; the JSON hub protocol over `ClientWebSocket`) with the `{WallboardBenchmark.Display}` display token, {WallboardBenchmark.ConnectParallelism} connecting at a time; each invokes `Join(\"{WallboardBenchmark.Project}\")` and then reads every `Board` message. SignalR closes a connection that sends nothing for 30 s, so each client pings every {WallboardBenchmark.KeepAlive.TotalSeconds:0} s (staggered), as the browser client does every 15 s.");
+        text.AppendLine(Invariant, $"- Clients: `HubClient` (tests/TestSupport: `Microsoft.AspNetCore.SignalR.Client`'s `HubConnection` over WebSockets, which pings every 15 s by itself as the browser client does) with the `{WallboardBenchmark.Display}` display token, {WallboardBenchmark.ConnectParallelism} connecting at a time; each invokes `Join(\"{WallboardBenchmark.Project}\")` and then reads every `Board` message. Runs before 2026-12-05 used the project's own lean client (see the hub clients section for the two side by side).");
         text.AppendLine(Invariant, $"- Changes: {WallboardBenchmark.WarmupChanges} unmeasured ones of each kind first (they compile the paths), then {options.WallboardChanges} ticket intakes (`POST /api/projects/{WallboardBenchmark.Project}/tickets` as `{WallboardBenchmark.Agent}`, a complaint like the API tests') and {options.WallboardPresenceChanges} presence changes of `{WallboardBenchmark.Agent}` (`PUT /api/agents/{WallboardBenchmark.Agent}/presence` as `{WallboardBenchmark.Supervisor}`, WrapUp and Available in turn), one every {options.WallboardIntervalMs:0} ms on a fixed schedule, one request at a time. After each series the bench waits until every client has the last change (at most 15 s).");
         text.AppendLine("- Latency of a (client, change) pair = the time the client had received the first board showing the change − the time just before the request was sent (one clock: the same process). An intake is shown when its ticket number (from the API's answer) is among the board's open tickets; a presence change when the agent's `since` on the board is the one the API answered (or later: a client that only got the next change's board counts from that one). *Last client* is, per change that reached everyone, the latency of the slowest client; *send → re-read* is, per change, until the `generatedAt` of the first board that showed it; *re-read → screen* is, per pair, from that board's `generatedAt` to its arrival.");
         text.AppendLine(Invariant, $"- CPU and memory: from /proc while the measured changes run: the gateway process (utime + stime), the bench process (the clients), and the rest of the machine (*other processes*). Before the changes the bench waits up to {Noise.QuietWait.TotalSeconds:0} s for other processes to be quiet; a run during which they used more than {Noise.Limit:0.##} cores is measured again, gateway and all (up to {Noise.Retries} more time(s)), and the least disturbed one is kept. Memory is the gateway's VmRSS (after start, with the clients connected, at the end) and VmHWM (peak).");

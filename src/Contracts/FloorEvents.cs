@@ -66,6 +66,31 @@ public sealed record DailySummaryReady : FloorEvent
     public required int CallsAbandoned { get; init; }
 }
 
+/// <summary>
+/// A month closed in the project's time zone: its figures, the daily summaries' counters added up
+/// over the month, are stored by the project and can be read (issue 12).
+/// </summary>
+public sealed record MonthlyReportReady : FloorEvent
+{
+    /// <summary>The month, <c>yyyy-MM</c>, project time.</summary>
+    public required string Month { get; init; }
+
+    public required int TicketsReceived { get; init; }
+
+    public required int TicketsClosed { get; init; }
+
+    public required int SlaBreaches { get; init; }
+
+    public required int CallsOffered { get; init; }
+
+    public required int CallsAnswered { get; init; }
+
+    public required int CallsAbandoned { get; init; }
+
+    /// <summary>Answered / (answered + abandoned); null when no call was answered or abandoned.</summary>
+    public double? AnswerRate { get; init; }
+}
+
 /// <summary>A relationship callback to a customer is due (account manager, department manager, division head, president).</summary>
 public sealed record CustomerCallbackDue : FloorEvent
 {

@@ -6,6 +6,7 @@ using HotlineGrains.Gateway.Floor;
 using HotlineGrains.Gateway.Health;
 using HotlineGrains.Gateway.Operations;
 using HotlineGrains.Gateway.Projects;
+using HotlineGrains.Gateway.Reports;
 using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Gateway.Security;
 using HotlineGrains.Silo;
@@ -85,7 +86,7 @@ public static class GatewayExtensions
             app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         }
 
-        app.MapGroup("/api").WithRolesFromTable().MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints().MapAuditTrail();
+        app.MapGroup("/api").WithRolesFromTable().MapProjectEndpoints().MapTicketEndpoints().MapAgentEndpoints().MapCustomerEndpoints().MapAuditTrail().MapReportEndpoints();
         app.MapHotlineFloor();
         app.MapHotlineDashboard();
         if (app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)

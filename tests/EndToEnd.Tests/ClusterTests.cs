@@ -57,22 +57,11 @@ public sealed class ClusterTests : IAsyncLifetime
         Assert.Equal(2, await ActiveSilos());
     }
 
-    /// <summary>Silos the membership table lists as active (none before the first silo migrated the schema).</summary>
-    private async Task<long> ActiveSilos() =>
-        await database.ScalarAsync<bool>("select exists (select 1 from pg_tables where tablename = 'orleans_membership')")
-            ? await database.ScalarAsync<long>("select count(*) from orleans_membership where status = 3")
-            : 0;
+    private Task<long> ActiveSilos() => ProductionCluster.ActiveSilosAsync(database);
 
-    /// <summary>Production storage, clustering and bus; demo users (every process shares the signing key) but no demo floor.</summary>
     private Dictionary<string, string?> Settings()
     {
-        var settings = TestSilo.Postgres(database.ConnectionString);
-        settings["Bus:Transport"] = "RabbitMq";
-        settings["Bus:RabbitMqUri"] = TestServices.RabbitMqUri;
-        settings["Demo:Enabled"] = "true";
-        settings["Demo:Floor"] = "false";
-        settings["Demo:CallSimulator"] = "false";
-        settings["Auth:SigningKey"] = "cluster-tests-shared-signing-key-0123456789";
+        var settings = ProductionCluster.Settings(database, new Uri(TestServices.RabbitMqUri), "cluster-tests-shared-signing-key-0123456789");
         // No refresh during the test: the screens' node hears of the desk's change from the board grain (its observer), or from the event on the bus nudging it to ask the grain.
         settings["Floor:RefreshInterval"] = "01:00:00";
         return settings;

@@ -112,7 +112,7 @@ public sealed class RunningTheServiceTests : IDisposable
             ["environment"] = "Production",
         });
 
-        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(90));
 
         using var client = new HttpClient { BaseAddress = gateway.Address };
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync("/api/projects")).StatusCode);
@@ -131,7 +131,7 @@ public sealed class RunningTheServiceTests : IDisposable
             ["Auth:SigningKey"] = "end-to-end-production-signing-key-0123456789",
         });
 
-        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(90));
 
         using var client = new HttpClient { BaseAddress = gateway.Address };
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/demo/tokens", new { user = "admin" })).StatusCode);
@@ -151,7 +151,7 @@ public sealed class RunningTheServiceTests : IDisposable
             ["Api:Explorer"] = "true",
         });
 
-        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
+        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(90));
 
         using var client = new HttpClient { BaseAddress = gateway.Address };
         Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);

@@ -80,6 +80,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         }
     }
 
+    /// <summary>A wallboard hub connection through the test server, with <paramref name="token"/> (none: an empty one).</summary>
+    public Task<HubClient> ConnectToHubAsync(string? token) =>
+        HubClient.ConnectAsync(new Uri(Server.BaseAddress, "/hubs/wallboard"), token ?? string.Empty,
+            (uri, cancellationToken) => Server.CreateWebSocketClient().ConnectAsync(uri, cancellationToken));
+
     /// <summary>A client of <paramref name="gateway"/> with no token, as a stranger calls.</summary>
     public HttpClient CreateAnonymousClient() => new(Server.CreateHandler()) { BaseAddress = Server.BaseAddress };
 

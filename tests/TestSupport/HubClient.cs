@@ -1,95 +1,100 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 
 namespace HotlineGrains.Testing;
 
 /// <summary>
-/// A SignalR client speaking the JSON hub protocol over a WebSocket, enough for tests and the
-/// benchmark: the .NET SignalR client package is not served here. It invokes hub methods and
-/// collects what the server sends, by target.
+/// The official .NET SignalR client (HubConnection) as the tests use it: connect with a bearer
+/// token over WebSockets, invoke hub methods and get their JSON results, and wait for what the
+/// server sends to a client method, with when it arrived.
 /// </summary>
 public sealed class HubClient : IAsyncDisposable
 {
-    private const char RecordSeparator = '\u001e';
+    /// <summary>The client methods the wallboard hub calls; what they receive is kept from the start.</summary>
+    private static readonly string[] ClientMethods = ["Board"];
 
-    private readonly WebSocket socket;
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> pending = new();
+    private readonly HubConnection connection;
     private readonly Channel<(string Target, JsonElement Argument, DateTimeOffset ReceivedAt)> received = Channel.CreateUnbounded<(string, JsonElement, DateTimeOffset)>();
-    private readonly CancellationTokenSource closing = new();
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>A WebSocket takes one send at a time.</summary>
-    private readonly SemaphoreSlim sending = new(1, 1);
-    private readonly Task reading;
-    private int nextInvocation;
-
-    private HubClient(WebSocket socket)
+    private HubClient(HubConnection connection)
     {
-        this.socket = socket;
-        reading = Task.Run(ReadLoop);
-    }
-
-    /// <summary>Connects to an open WebSocket on a hub and completes the protocol handshake.</summary>
-    public static async Task<HubClient> ConnectAsync(WebSocket socket, CancellationToken cancellationToken = default)
-    {
-        await SendText(socket, """{"protocol":"json","version":1}""" + RecordSeparator, cancellationToken);
-        var handshake = await ReceiveMessage(socket, cancellationToken);
-        using var document = JsonDocument.Parse(handshake.TrimEnd(RecordSeparator));
-        if (document.RootElement.TryGetProperty("error", out var error))
+        this.connection = connection;
+        foreach (var method in ClientMethods)
         {
-            throw new InvalidOperationException("Handshake refused: " + error.GetString());
+            connection.On<JsonElement>(method, argument => received.Writer.TryWrite((method, argument, DateTimeOffset.UtcNow)));
         }
 
-        return new HubClient(socket);
+        connection.Closed += _ =>
+        {
+            received.Writer.TryComplete();
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
     }
 
-    /// <summary>Connects a <see cref="ClientWebSocket"/> to <paramref name="hubUrl"/> (ws://…) with a bearer token.</summary>
-    public static async Task<HubClient> ConnectAsync(Uri hubUrl, string token, CancellationToken cancellationToken = default)
+    /// <summary>Connects to <paramref name="hubUrl"/> (http:// or ws://) with a bearer token, over WebSockets as the pages do.</summary>
+    /// <param name="webSocket">Opens the WebSocket, for a server that is not on the network (ASP.NET's test server); a real one when null.</param>
+    public static async Task<HubClient> ConnectAsync(Uri hubUrl, string token, Func<Uri, CancellationToken, Task<WebSocket>>? webSocket = null, CancellationToken cancellationToken = default)
     {
-        var socket = new ClientWebSocket();
-        var url = new UriBuilder(hubUrl) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri;
-        await socket.ConnectAsync(url, cancellationToken);
-        return await ConnectAsync(socket, cancellationToken);
+        var http = new UriBuilder(hubUrl) { Scheme = hubUrl.Scheme is "ws" ? "http" : hubUrl.Scheme is "wss" ? "https" : hubUrl.Scheme }.Uri;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(http, options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                if (webSocket is not null)
+                {
+                    // The test server takes the token in the query string, as browsers send it.
+                    options.WebSocketFactory = async (context, cancel) =>
+                        await webSocket(new UriBuilder(context.Uri) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, cancel);
+                }
+            })
+            .Build();
+        var client = new HubClient(connection);
+        try
+        {
+            await connection.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        return client;
     }
 
     /// <summary>Calls a hub method and returns its result; a hub error is thrown as <see cref="HubError"/>.</summary>
     public async Task<JsonElement> InvokeAsync(string target, params object?[] arguments)
     {
-        var id = Interlocked.Increment(ref nextInvocation).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var completion = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        pending[id] = completion;
-        var message = JsonSerializer.Serialize(new { type = 1, invocationId = id, target, arguments });
-        await Send(message + RecordSeparator);
-        return await completion.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            return await connection.InvokeCoreAsync<JsonElement>(target, arguments).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (HubException error)
+        {
+            throw new HubError(error.Message);
+        }
     }
 
     /// <summary>Completes when the connection ends: the server closed it, or the client was disposed.</summary>
-    public Task Closed => reading;
-
-    /// <summary>
-    /// Tells the hub the client is alive. The server closes a connection that sent nothing for 30 s;
-    /// the browser client pings every 15 s, and a long-lived client of this kind must too.
-    /// </summary>
-    public Task PingAsync() => Send("""{"type":6}""" + RecordSeparator);
-
-    private async Task Send(string text)
-    {
-        await sending.WaitAsync(closing.Token);
-        try
-        {
-            await SendText(socket, text, closing.Token);
-        }
-        finally
-        {
-            sending.Release();
-        }
-    }
+    public Task Closed => closed.Task;
 
     /// <summary>The next message the server sent to <paramref name="target"/> that matches, with when it arrived.</summary>
     public async Task<(JsonElement Argument, DateTimeOffset ReceivedAt)> NextAsync(string target, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
     {
+        if (!ClientMethods.Contains(target, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"Only {string.Join(", ", ClientMethods)} is listened to.", nameof(target));
+        }
+
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
@@ -101,91 +106,7 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await closing.CancelAsync();
-        if (socket.State == WebSocketState.Open)
-        {
-            try
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
-            }
-            catch (Exception exception) when (exception is WebSocketException or TimeoutException or OperationCanceledException)
-            {
-                // The server went first; nothing to close.
-            }
-        }
-
-        await reading.ContinueWith(_ => { }, TaskScheduler.Default);
-        socket.Dispose();
-        closing.Dispose();
-        sending.Dispose();
-    }
-
-    private async Task ReadLoop()
-    {
-        try
-        {
-            while (!closing.IsCancellationRequested)
-            {
-                var text = await ReceiveMessage(socket, closing.Token);
-                var at = DateTimeOffset.UtcNow;
-                foreach (var frame in text.Split(RecordSeparator, StringSplitOptions.RemoveEmptyEntries))
-                {
-                    using var document = JsonDocument.Parse(frame);
-                    var root = document.RootElement;
-                    switch (root.GetProperty("type").GetInt32())
-                    {
-                        case 1 when root.TryGetProperty("target", out var target):
-                            var arguments = root.GetProperty("arguments");
-                            received.Writer.TryWrite((target.GetString()!, arguments.GetArrayLength() > 0 ? arguments[0].Clone() : default, at));
-                            break;
-                        case 3 when pending.TryRemove(root.GetProperty("invocationId").GetString()!, out var completion):
-                            if (root.TryGetProperty("error", out var error))
-                            {
-                                completion.TrySetException(new HubError(error.GetString() ?? "error"));
-                            }
-                            else
-                            {
-                                completion.TrySetResult(root.TryGetProperty("result", out var result) ? result.Clone() : default);
-                            }
-
-                            break;
-                        case 7:
-                            received.Writer.TryComplete();
-                            return;
-                    }
-                }
-            }
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or EndOfStreamException)
-        {
-            received.Writer.TryComplete();
-        }
-    }
-
-    private static Task SendText(WebSocket socket, string text, CancellationToken cancellationToken) =>
-        socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-
-    private static async Task<string> ReceiveMessage(WebSocket socket, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[16 * 1024];
-        using var message = new MemoryStream();
-        while (true)
-        {
-            var result = await socket.ReceiveAsync(buffer, cancellationToken);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                throw new EndOfStreamException("The hub closed the connection.");
-            }
-
-            message.Write(buffer, 0, result.Count);
-            if (result.EndOfMessage)
-            {
-                return Encoding.UTF8.GetString(message.ToArray());
-            }
-        }
-    }
+    public async ValueTask DisposeAsync() => await connection.DisposeAsync();
 }
 
 /// <summary>An error a hub method answered with.</summary>

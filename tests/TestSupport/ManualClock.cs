@@ -9,14 +9,23 @@ namespace HotlineGrains.Testing;
 /// left, look at the clock, wait again) asks <c>Task.Delay</c> for the whole milliseconds left; a
 /// real clock moves on while it waits, this one does not. So a timer fires as a real one does,
 /// a moment after it is due: code running in its callback sees the clock at the end of the due
-/// millisecond, and a timer set for no time at all fires a millisecond later. Elsewhere the clock
-/// reads exactly what the test set.
+/// millisecond. Elsewhere the clock reads exactly what the test set.
+/// <para>
+/// A timer armed for what is already due (no time, or the last millisecond a waiter asks for)
+/// fires at once, on the thread pool, without moving the clock for anyone else. A real clock
+/// moves on by itself; this one does not, so without that a reminder whose wait is armed just
+/// after the test moved past its tick (the reminder service re-arms on its own thread) would
+/// wait for a millisecond that never comes.
+/// </para>
 /// </remarks>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
-    /// <summary>Set while a timer's callback runs on this thread (and whatever it runs inline).</summary>
+    /// <summary>A timer armed for no more than this fires as soon as it is armed.</summary>
+    private static readonly TimeSpan AlreadyDue = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>While a timer's callback runs on this thread (and whatever it runs inline): the instant it fired at.</summary>
     [ThreadStatic]
-    private static bool inTimer;
+    private static DateTimeOffset? firedAt;
 
     private readonly object sync = new();
     private readonly List<ManualTimer> timers = [];
@@ -31,7 +40,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
         lock (sync)
         {
-            return inTimer ? now + TimeSpan.FromMilliseconds(1) - TimeSpan.FromTicks(1) : now;
+            return firedAt is { } at ? (at > now ? at : now) + TimeSpan.FromMilliseconds(1) - TimeSpan.FromTicks(1) : now;
         }
     }
 
@@ -69,7 +78,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
                 next.Reschedule(now);
             }
 
-            next.Fire();
+            next.Fire(now);
         }
     }
 
@@ -93,7 +102,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 
         foreach (var timer in due)
         {
-            timer.Fire();
+            timer.Fire(now);
         }
     }
 
@@ -115,15 +124,30 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan newPeriod)
         {
+            DateTimeOffset? fireNow = null;
             lock (clock.sync)
             {
                 clock.timers.Remove(this);
                 period = newPeriod;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
-                    DueAt = clock.now + (dueTime > TimeSpan.Zero ? dueTime : TimeSpan.FromMilliseconds(1));
-                    clock.timers.Add(this);
+                    DueAt = clock.now + (dueTime > AlreadyDue ? dueTime : AlreadyDue);
+                    if (dueTime <= AlreadyDue)
+                    {
+                        fireNow = DueAt;
+                        Reschedule(DueAt);
+                    }
+                    else
+                    {
+                        clock.timers.Add(this);
+                    }
                 }
+            }
+
+            if (fireNow is { } at)
+            {
+                // Never inline: the caller may hold locks, and a callback that re-arms must not recurse.
+                ThreadPool.UnsafeQueueUserWorkItem(_ => Fire(at), null);
             }
 
             return true;
@@ -140,16 +164,16 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
             }
         }
 
-        public void Fire()
+        public void Fire(DateTimeOffset at)
         {
-            inTimer = true;
+            firedAt = at;
             try
             {
                 callback(state);
             }
             finally
             {
-                inTimer = false;
+                firedAt = null;
             }
         }
 

@@ -28,6 +28,7 @@ internal static class ApiDocument
         [Agents] = "Agents: profiles, presence and delegates, and the floor of a project.",
         [Customers] = "Customers: who they are, their tickets and relationship callbacks.",
         [Audit] = "Who read or changed which ticket or customer.",
+        [Reports] = "Management reports: statistics over a day, ISO week, month or range, as JSON, CSV or XLSX.",
         [Demo] = "The embedded default's demo users and their tokens; absent unless Demo:Enabled.",
     };
 
@@ -37,6 +38,7 @@ internal static class ApiDocument
     public const string Agents = "Agents";
     public const string Customers = "Customers";
     public const string Audit = "Audit";
+    public const string Reports = "Reports";
     public const string Demo = "Demo";
 
     public static void Configure(OpenApiOptions options)

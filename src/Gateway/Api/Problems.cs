@@ -79,6 +79,7 @@ internal static class Problems
                 ValidationFailedException invalid => Invalid(invalid.Problems),
                 InconsistentStateException => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
                     title: "Too busy to apply the change", detail: "The item changed elsewhere while this request ran; nothing was applied. Try again."),
+                _ when Unavailable.IsTransient(exception) => Unavailable.Problem(),
                 _ => null,
             };
             if (result is null)
@@ -88,7 +89,9 @@ internal static class Problems
 
             if (result is IStatusCodeHttpResult { StatusCode: 503 })
             {
-                httpContext.Response.Headers.RetryAfter = "1";
+                httpContext.Response.Headers.RetryAfter = exception is InconsistentStateException
+                    ? "1"
+                    : Unavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             await result.ExecuteAsync(httpContext);

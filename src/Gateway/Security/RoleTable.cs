@@ -70,6 +70,12 @@ public static class RoleTable
         new("RecordCustomer", "record or change a customer", [Agent, Supervisor, Admin], "an agent: not the tier"),
         new("ListCustomers", "look customers up", [Agent, Supervisor, ProjectManager, Admin], "an agent: by phone number only"),
 
+        // Reports (issue 12): bulk reads, for those who manage the floor and the projects.
+        new("GetDayReport", "read a day's report (JSON, CSV, XLSX)", [Supervisor, ProjectManager, Admin]),
+        new("GetWeekReport", "read a week's report (JSON, CSV, XLSX)", [Supervisor, ProjectManager, Admin]),
+        new("GetMonthReport", "read a month's report (JSON, CSV, XLSX)", [Supervisor, ProjectManager, Admin]),
+        new("GetRangeReport", "read a report over a range of dates (JSON, CSV, XLSX)", [Supervisor, ProjectManager, Admin]),
+
         // Operations
         new("QueryAuditTrail", "query the audit trail", [Admin]),
         new("OrleansDashboard", "open the Orleans dashboard", [Admin]),

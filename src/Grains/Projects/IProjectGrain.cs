@@ -36,6 +36,14 @@ public interface IProjectGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<DailySummary?> GetSummary(DateOnly date);
 
+    /// <summary>The figures stored when the month starting <paramref name="firstDay"/> ended (project time), if it has.</summary>
+    [AlwaysInterleave]
+    Task<MonthlyFigures?> GetMonth(DateOnly firstDay);
+
+    /// <summary>The counters of the service days from <paramref name="from"/> to <paramref name="to"/> (inclusive, project time) that had any activity; kept about 400 days. Reports read calls from them.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<DayStats>> GetDays(DateOnly from, DateOnly to);
+
     /// <summary>The floor's call and alert picture at <paramref name="now"/>: calls still ringing, today's counters, recent silence alerts.</summary>
     [AlwaysInterleave]
     Task<ProjectFloor> GetFloor(DateTimeOffset now);

@@ -22,6 +22,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
 
     public const string LineWatchReminder = "line-watch";
     public const string DailySummaryReminder = "daily-summary";
+    public const string MonthlyReportReminder = "monthly-report";
 
     /// <summary>Two rings: a call answered within this counts toward the service level.</summary>
     public static readonly TimeSpan AnswerTarget = TimeSpan.FromSeconds(3);
@@ -29,14 +30,19 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
     /// <summary>The answer rate the floor must keep above, per day (接通率).</summary>
     public const double AnswerRateTarget = 0.85;
 
-    private const int DaysKept = 62;
+    /// <summary>Service days whose counters are kept: a little over a year, so reports over any month of it read them (issue 12).</summary>
+    private const int DaysKept = 400;
     private const int SummariesKept = 400;
+    private const int MonthsKept = 36;
 
     public Task<ProjectSettings?> GetSettings() => Task.FromResult(State.Settings);
 
     public Task<IReadOnlyList<FaultRecord>> GetFaults() => Task.FromResult<IReadOnlyList<FaultRecord>>([.. State.Faults]);
 
     public Task<DailySummary?> GetSummary(DateOnly date) => Task.FromResult(State.Summaries.LastOrDefault(s => s.Date == date));
+
+    public Task<IReadOnlyList<DayStats>> GetDays(DateOnly from, DateOnly to) => Task.FromResult<IReadOnlyList<DayStats>>(
+        [.. State.Days.Where(d => d.Date >= from && d.Date <= to).Select(d => d.Copy())]);
 
     public Task<ProjectFloor> GetFloor(DateTimeOffset now) => Task.FromResult(new ProjectFloor(
         State.Ringing.Count,
@@ -72,6 +78,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
         {
             ArmLineWatch(State.LastInboundCallAt is { } last && last > Turn.Now - TimeSpan.FromDays(1) ? last : Turn.Now);
             ArmDailySummary(Turn.Now);
+            ArmMonthlyReport(LocalDate(settings, Turn.Now));
         }
 
         TellBoard(settings);
@@ -138,14 +145,16 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
                 break;
             case CallEventKind.Answered when State.Ringing.Remove(call.CallId, out var ringingSince):
                 day.CallsAnswered++;
+                day.LongestWait = Max(day.LongestWait, call.At - ringingSince);
                 if (call.At - ringingSince <= AnswerTarget)
                 {
                     day.CallsAnsweredInTime++;
                 }
 
                 break;
-            case CallEventKind.Abandoned when State.Ringing.Remove(call.CallId):
+            case CallEventKind.Abandoned when State.Ringing.Remove(call.CallId, out var abandonedSince):
                 day.CallsAbandoned++;
+                day.LongestWait = Max(day.LongestWait, call.At - abandonedSince);
                 break;
         }
 
@@ -225,6 +234,14 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
                 var date = LocalDate(settings, tick.DueAt - TimeSpan.FromSeconds(1));
                 ProduceSummary(settings, date);
                 ArmDailySummary(Turn.Now);
+                // Projects configured before month ends existed get theirs here. Armed for the month of the
+                // day summarised, not of now: a summary fired late must not move an unreported month's end on.
+                ArmMonthlyReport(date);
+                break;
+            case MonthlyReportReminder:
+                var last = LocalDate(settings, tick.DueAt - TimeSpan.FromSeconds(1));
+                ProduceMonth(new DateOnly(last.Year, last.Month, 1));
+                ArmMonthlyReport(new DateOnly(last.Year, last.Month, 1).AddMonths(1));
                 break;
         }
 
@@ -271,6 +288,55 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
             CallsAbandoned = summary.CallsAbandoned,
         });
     }
+
+    public Task<MonthlyFigures?> GetMonth(DateOnly firstDay) =>
+        Task.FromResult(State.Months.LastOrDefault(m => m.Month == MonthKey(firstDay)));
+
+    /// <summary>Adds the closed month's day counters up once (a repeated firing changes nothing), stores and announces them.</summary>
+    private void ProduceMonth(DateOnly first)
+    {
+        var month = MonthKey(first);
+        if (State.Months.Any(m => m.Month == month))
+        {
+            return;
+        }
+
+        var days = State.Days.Where(d => d.Date.Year == first.Year && d.Date.Month == first.Month).ToList();
+        var answered = days.Sum(d => d.CallsAnswered);
+        var abandoned = days.Sum(d => d.CallsAbandoned);
+        var figures = new MonthlyFigures(
+            month, Turn.Now, days.Sum(d => d.TicketsReceived), days.Sum(d => d.TicketsClosed), days.Sum(d => d.SlaBreaches),
+            days.Sum(d => d.CallsOffered), days.Sum(d => d.CallsAnsweredInTime), answered, abandoned,
+            answered + abandoned == 0 ? null : (double)answered / (answered + abandoned),
+            days.Sum(d => d.CallbacksSatisfied), days.Sum(d => d.CallbacksUnsatisfied), days.Sum(d => d.CallbacksUnreachable));
+        State.Months.Add(figures);
+        if (State.Months.Count > MonthsKept)
+        {
+            State.Months.RemoveAt(0);
+        }
+
+        Turn.Publish(new MonthlyReportReady
+        {
+            EventId = Guid.NewGuid(),
+            ProjectId = Key,
+            OccurredAt = Turn.Now,
+            Actor = "system:monthly-report",
+            Month = month,
+            TicketsReceived = figures.TicketsReceived,
+            TicketsClosed = figures.TicketsClosed,
+            SlaBreaches = figures.SlaBreaches,
+            CallsOffered = figures.CallsOffered,
+            CallsAnswered = figures.CallsAnswered,
+            CallsAbandoned = figures.CallsAbandoned,
+            AnswerRate = figures.AnswerRate,
+        });
+    }
+
+    /// <summary>The month of <paramref name="day"/> is reported when it ends: midnight starting the next month, project time.</summary>
+    private void ArmMonthlyReport(DateOnly day) =>
+        Turn.SetReminder(MonthlyReportReminder, RequireSettings().Calendar.StartOf(new DateOnly(day.Year, day.Month, 1).AddMonths(1)));
+
+    private static string MonthKey(DateOnly first) => first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     /// <summary>The line is silent once this much service time passes without an inbound call.</summary>
     private void ArmLineWatch(DateTimeOffset lastCall)
@@ -351,6 +417,8 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
 
         return day;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static DateOnly LocalDate(ProjectSettings settings, DateTimeOffset at) =>
         settings.Calendar.LocalDateOf(at);

@@ -26,6 +26,9 @@ public sealed class ProjectState
     /// <summary>Summaries produced at the end of each service day, newest last.</summary>
     public List<DailySummary> Summaries { get; set; } = [];
 
+    /// <summary>Months closed (project time), newest last: the day counters of each added up once when it ended (issue 12).</summary>
+    public List<MonthlyFigures> Months { get; set; } = [];
+
     /// <summary>Calls ringing now: call id → when it started ringing.</summary>
     public Dictionary<string, DateTimeOffset> Ringing { get; set; } = [];
 
@@ -59,6 +62,9 @@ public sealed class DayStats
 
     public int CallsAbandoned { get; set; }
 
+    /// <summary>The longest a caller waited that day: from ringing to answered or abandoned.</summary>
+    public TimeSpan LongestWait { get; set; }
+
     public int CallbacksSatisfied { get; set; }
 
     public int CallbacksUnsatisfied { get; set; }
@@ -89,6 +95,23 @@ public sealed record DailySummary(
     double? Satisfaction,
     int LineSilentAlerts,
     int Faults);
+
+/// <summary>A closed month's figures, stored when it ended in the project's time zone.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed record MonthlyFigures(
+    string Month,
+    DateTimeOffset ProducedAt,
+    int TicketsReceived,
+    int TicketsClosed,
+    int SlaBreaches,
+    int CallsOffered,
+    int CallsAnsweredInTime,
+    int CallsAnswered,
+    int CallsAbandoned,
+    double? AnswerRate,
+    int CallbacksSatisfied,
+    int CallbacksUnsatisfied,
+    int CallbacksUnreachable);
 
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record FaultRecord(string Id, string Cause, DateTimeOffset Start, DateTimeOffset? End, string RecordedBy);

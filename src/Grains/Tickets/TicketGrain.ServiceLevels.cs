@@ -87,6 +87,10 @@ public sealed partial class TicketGrain
 
         // The project's board hears of every change of the row, with the row's version after this turn.
         Turn.Send<ProjectBoardGrain>(State.Intake!.ProjectId, BoardTicketChanged.From(row, Version + 1));
+
+        // The reports count every ticket's clocks, a closed one's as they stood when it closed.
+        var clocks = sla ?? ServiceLevelsAt(settings, State.ClosedAt ?? Turn.Now);
+        Turn.Project(Reports.TicketFacts.Model, State.Intake!.ProjectId, State.ReceivedAt, Reports.TicketFacts.From(Key, State, clocks));
     }
 
     private void RaiseCrossedClockEvents(SlaStatus sla)

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -45,6 +46,7 @@ public static class HotlineHostingExtensions
         AddValidatedOptions<OutboxOptions>(services, configuration, OutboxOptions.Section);
         AddValidatedOptions<BusOptions>(services, configuration, BusOptions.Section);
         AddValidatedOptions<TurnOptions>(services, configuration, TurnOptions.Section);
+        RefuseOrleansOwnClusteringKey(configuration);
         var cluster = configuration.GetSection(HotlineClusterOptions.Section).Get<HotlineClusterOptions>() ?? new HotlineClusterOptions();
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var turns = configuration.GetSection(TurnOptions.Section).Get<TurnOptions>() ?? new TurnOptions();
@@ -137,6 +139,11 @@ public static class HotlineHostingExtensions
         {
             silo.AddDashboard();
         }
+
+        if (cluster.Kubernetes)
+        {
+            silo.UseKubernetesHosting();
+        }
     }
 
     private static void ConfigureClient(IClientBuilder client, HotlineClusterOptions cluster, StorageOptions storage)
@@ -146,6 +153,7 @@ public static class HotlineHostingExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = cluster.GatewayListRefreshPeriod);
         if (Clustering(cluster, storage) == HotlineClusterOptions.AdoNet)
         {
             client.UseAdoNetClustering(options =>
@@ -172,8 +180,23 @@ public static class HotlineHostingExtensions
         });
     }
 
+    /// <summary>
+    /// <c>Orleans:Clustering=AdoNet</c> reads like the hotline's setting, but Orleans takes that key as
+    /// its own provider section and stops the process with "Could not find Clustering provider named
+    /// 'Default'", which names neither the key nor the fix.
+    /// </summary>
+    private static void RefuseOrleansOwnClusteringKey(IConfiguration configuration)
+    {
+        var key = HotlineClusterOptions.Section + ":Clustering";
+        if (configuration[key] is { } value)
+        {
+            throw new OptionsValidationException(HotlineClusterOptions.Section, typeof(HotlineClusterOptions),
+                [$"{key}={value} is not a hotline setting (Orleans reads {key} as its own provider section): set Orleans:ClusteringMode=Localhost or AdoNet instead."]);
+        }
+    }
+
     private static string Clustering(HotlineClusterOptions cluster, StorageOptions storage) =>
-        cluster.Clustering ?? (storage.Provider == StorageOptions.Postgres ? HotlineClusterOptions.AdoNet : HotlineClusterOptions.Localhost);
+        cluster.ClusteringMode ?? (storage.Provider == StorageOptions.Postgres ? HotlineClusterOptions.AdoNet : HotlineClusterOptions.Localhost);
 
     /// <summary>
     /// Orleans keeps its own machinery (membership, messaging, activation collection) on the system

@@ -24,9 +24,10 @@ public sealed class HotlineClusterOptions
     /// <summary>
     /// How silos find each other: <c>Localhost</c> (one silo, the embedded default) or <c>AdoNet</c>
     /// (membership in the PostgreSQL database). Default: <c>Localhost</c> on SQLite, <c>AdoNet</c> on PostgreSQL.
+    /// Not <c>Orleans:Clustering</c>: Orleans reads that key itself, as a provider section.
     /// </summary>
-    [RegularExpression("^(Localhost|AdoNet)$", ErrorMessage = "Orleans:Clustering must be Localhost or AdoNet.")]
-    public string? Clustering { get; set; }
+    [RegularExpression("^(Localhost|AdoNet)$", ErrorMessage = "Orleans:ClusteringMode must be Localhost or AdoNet.")]
+    public string? ClusteringMode { get; set; }
 
     /// <summary>The cluster's id: silos and clients with the same one form one cluster.</summary>
     [Required]
@@ -52,6 +53,23 @@ public sealed class HotlineClusterOptions
     /// client, and a gateway shows it at <c>/dashboard</c> to admins.
     /// </summary>
     public bool Dashboard { get; set; } = true;
+
+    /// <summary>
+    /// How often a gateway in client mode reads the cluster's silos from the membership table. Orleans'
+    /// default, a minute, leaves a client knowing only silos that are gone when a rolling upgrade
+    /// replaces them all within that minute: its requests then wait until the next read.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Orleans:GatewayListRefreshPeriod must be between 1 second and 5 minutes.")]
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Run as a silo pod on Kubernetes (<c>Microsoft.Orleans.Hosting.Kubernetes</c>): the silo is named
+    /// after its pod, advertises the pod's IP, listens on every address, and silos whose pods are gone
+    /// are declared dead at once rather than after missed probes. Needs the <c>POD_NAME</c>,
+    /// <c>POD_NAMESPACE</c> and <c>POD_IP</c> environment variables and a service account that may read,
+    /// watch and delete the namespace's pods (k8s/base). Off by default; only a silo uses it.
+    /// </summary>
+    public bool Kubernetes { get; set; }
 
     /// <summary>A grain unused this long is deactivated, so memory stays bounded.</summary>
     public TimeSpan IdleActivationTimeout { get; set; } = TimeSpan.FromMinutes(10);

@@ -109,10 +109,5 @@ public sealed class WallboardHubTests() : ClockedGateway("Sqlite")
     private string Token(string user, string role, params string[] projects) =>
         Factory.TokenFor(user, [role], projects, [], TimeSpan.FromDays(1));
 
-    private async Task<HubClient> Connect(string token)
-    {
-        var client = Factory.Server.CreateWebSocketClient();
-        var socket = await client.ConnectAsync(new Uri("ws://localhost/hubs/wallboard?access_token=" + Uri.EscapeDataString(token)), CancellationToken.None);
-        return await HubClient.ConnectAsync(socket);
-    }
+    private Task<HubClient> Connect(string token) => Factory.ConnectToHubAsync(token);
 }

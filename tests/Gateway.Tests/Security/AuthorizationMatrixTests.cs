@@ -221,6 +221,12 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
 
             Api("GET", "/api/audit", $"/api/audit?projectId={p}", null, "QueryAuditTrail", Ok),
 
+            // Reports (issue 12): a bad period is a 400 to those allowed; another project's caller asking for this project gets 404.
+            Api("GET", "/api/reports/day/{date}", $"/api/reports/day/yesterday?project={p}", null, "GetDayReport", BadRequest),
+            Api("GET", "/api/reports/week/{week}", $"/api/reports/week/2026-W99?project={p}", null, "GetWeekReport", BadRequest),
+            Api("GET", "/api/reports/month/{month}", $"/api/reports/month/2026-13?project={p}", null, "GetMonthReport", BadRequest),
+            Api("GET", "/api/reports/range", $"/api/reports/range?from=2026-03-01&project={p}", null, "GetRangeReport", BadRequest),
+
             // The Orleans dashboard: cluster-wide, so an admin of any project sees it.
             Api("GET", "/dashboard/", "/dashboard/", null, "OrleansDashboard", Ok, otherProject: Ok),
 
@@ -307,12 +313,7 @@ public sealed class MatrixGateway : IAsyncLifetime
     }
 
     /// <summary>A wallboard hub connection with the given token, or none.</summary>
-    public async Task<HubClient> ConnectToHub(string? token)
-    {
-        var query = token is null ? string.Empty : "?access_token=" + Uri.EscapeDataString(token);
-        var socket = await Factory.Server.CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/hubs/wallboard" + query), CancellationToken.None);
-        return await HubClient.ConnectAsync(socket);
-    }
+    public Task<HubClient> ConnectToHub(string? token) => Factory.ConnectToHubAsync(token);
 
     public async Task<int> Call(AuthorizationMatrixTests.Row row, string? token)
     {

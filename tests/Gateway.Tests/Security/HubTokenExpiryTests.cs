@@ -27,10 +27,5 @@ public sealed class HubTokenExpiryTests() : ClockedGateway("Sqlite")
         Assert.Equal(Plaza, Assert.Single((await lasting.InvokeAsync("Join", Plaza)).EnumerateArray()).GetProperty("projectId").GetString());
     }
 
-    private async Task<HubClient> Connect(string token)
-    {
-        var client = Factory.Server.CreateWebSocketClient();
-        var socket = await client.ConnectAsync(new Uri("ws://localhost/hubs/wallboard?access_token=" + Uri.EscapeDataString(token)), CancellationToken.None);
-        return await HubClient.ConnectAsync(socket);
-    }
+    private Task<HubClient> Connect(string token) => Factory.ConnectToHubAsync(token);
 }

@@ -109,9 +109,9 @@ public sealed class WallboardLiveTests(ChromiumFixture chromium, ITestOutputHelp
         {
             to.Send(text);
         }
-        else
+        else if (frame.Binary is { } binary)
         {
-            to.Send(frame.Binary);
+            to.Send(binary);
         }
     }
 

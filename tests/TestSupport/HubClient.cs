@@ -16,7 +16,7 @@ namespace HotlineGrains.Testing;
 public sealed class HubClient : IAsyncDisposable
 {
     /// <summary>The client methods the wallboard hub calls; what they receive is kept from the start.</summary>
-    private static readonly string[] ClientMethods = ["Board"];
+    private static readonly string[] ClientMethods = ["Board", "BoardDelta"];
 
     private readonly HubConnection connection;
     private readonly Channel<(string Target, JsonElement Argument, DateTimeOffset ReceivedAt)> received = Channel.CreateUnbounded<(string, JsonElement, DateTimeOffset)>();

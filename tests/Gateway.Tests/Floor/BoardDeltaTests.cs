@@ -86,11 +86,6 @@ public sealed class BoardDeltaTests() : ClockedGateway("Sqlite")
     private static bool Same(ProjectBoard a, ProjectBoard b) =>
         JsonSerializer.Serialize(a with { GeneratedAt = default }, Json) == JsonSerializer.Serialize(b with { GeneratedAt = default }, Json);
 
-    private async Task<HubClient> Connect()
-    {
-        var token = Factory.TokenFor("wallboard", [Roles.Display], [HotlineClaims.AllProjects], [], TimeSpan.FromDays(1));
-        var socket = await Factory.Server.CreateWebSocketClient().ConnectAsync(
-            new Uri("ws://localhost/hubs/wallboard?access_token=" + Uri.EscapeDataString(token)), CancellationToken.None);
-        return await HubClient.ConnectAsync(socket);
-    }
+    private Task<HubClient> Connect() =>
+        Factory.ConnectToHubAsync(Factory.TokenFor("wallboard", [Roles.Display], [HotlineClaims.AllProjects], [], TimeSpan.FromDays(1)));
 }

@@ -36,6 +36,34 @@ public sealed class WallboardLiveTests(ChromiumFixture chromium, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_short_wallboard_is_sent_the_rows_it_can_show_and_counts_every_open_ticket()
+    {
+        await using var gateway = await FloorGateway.StartAsync(demoFloor: false);
+        var agent = await gateway.TokenAsync("agent-gc-1");
+        for (var i = 1; i <= 30; i++)
+        {
+            await gateway.RecordComplaintAsync(Plaza, agent, $"{i}号楼楼道灯不亮。");
+        }
+
+        // 300 px tall: the page asks for 25 rows (a row per 12 px, more than fit), so the server sends 25 of the 30.
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var wallboard = await chromium.OpenAsync(gateway.Address, $"?project={Plaza}", 1280, 300, page =>
+        {
+            page.WebSocket += (_, socket) => socket.FrameReceived += (_, frame) => received.Enqueue(frame.Text ?? string.Empty);
+            return Task.CompletedTask;
+        });
+
+        await Assertions.Expect(wallboard.Page.Locator(WallboardPage.TestId("open-tickets"))).ToHaveTextAsync("30");
+        Assert.Equal("30", (await wallboard.Page.Locator(WallboardPage.TestId("open-status-Received") + " b").TextContentAsync())?.Trim());
+        var shown = await wallboard.Page.Locator(".row.ticket").CountAsync();
+        var more = await wallboard.TextAsync("tickets-more");
+        Assert.Equal($"+{30 - shown} more 更多", more);
+
+        var joined = received.SelectMany(f => f.Split('\u001e')).Single(m => m.Contains("\"type\":3", StringComparison.Ordinal) && m.Contains("openTickets", StringComparison.Ordinal));
+        Assert.Equal(25, joined.Split("\"ticketId\":").Length - 1);
+    }
+
+    [Fact]
     public async Task A_countdown_days_past_its_deadline_reads_in_days_and_hours_and_one_within_a_day_in_hours_minutes_and_seconds()
     {
         await using var gateway = await FloorGateway.StartAsync(demoFloor: false);

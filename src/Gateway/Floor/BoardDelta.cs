@@ -5,7 +5,9 @@ namespace HotlineGrains.Gateway.Floor;
 /// <summary>
 /// What changed on a project's board from <see cref="FromSequence"/> to <see cref="Sequence"/> (same
 /// <see cref="Epoch"/>), for screens that joined with <c>JoinLive</c>: the tickets and agents that
-/// changed or went (by id), and the small parts whole (calls, counts, alerts). A screen whose board
+/// changed or went (by id), and the small parts whole (calls, counts, alerts). On a screen that
+/// shows a number of rows (<see cref="ProjectBoard.Showing"/>) a ticket that moves out of them goes
+/// as removed and one that moves in as changed. A screen whose board
 /// is not at <see cref="FromSequence"/> of this epoch missed something and asks for the whole board
 /// (<c>Board</c>). The list order is the board's (<see cref="BoardFigures.OpenOrder"/>,
 /// <see cref="BoardFigures.AgentOrder"/>), which the screen applies as <see cref="ApplyTo"/> does.
@@ -25,7 +27,8 @@ public sealed record BoardDelta(
     IReadOnlyList<TicketOnBoard> Tickets,
     IReadOnlyList<string> RemovedTickets,
     IReadOnlyList<AgentOnBoard> Agents,
-    IReadOnlyList<string> RemovedAgents)
+    IReadOnlyList<string> RemovedAgents,
+    OpenTicketCounts? Counts = null)
 {
     /// <summary>Tickets and agents one delta may carry; a change touching more goes as a whole board.</summary>
     public const int MaxItems = 200;
@@ -47,7 +50,8 @@ public sealed record BoardDelta(
             [.. after.OpenTickets.Where(t => !beforeTickets.TryGetValue(t.TicketId, out var was) || was != t)],
             [.. before.OpenTickets.Select(t => t.TicketId).Where(id => !afterTickets.Contains(id))],
             [.. after.Agents.Where(a => !beforeAgents.TryGetValue(a.Id, out var was) || was != a)],
-            [.. before.Agents.Select(a => a.Id).Where(id => !afterAgents.Contains(id))]);
+            [.. before.Agents.Select(a => a.Id).Where(id => !afterAgents.Contains(id))],
+            after.Counts);
     }
 
     /// <summary>The board this delta makes of <paramref name="before"/>: what <c>floor-common.js</c> does on a screen.</summary>
@@ -64,6 +68,6 @@ public sealed record BoardDelta(
             ProjectId, Name, GeneratedAt, Calls,
             [.. agents.Values.Order(BoardFigures.AgentOrder)],
             [.. tickets.Values.Order(BoardFigures.OpenOrder)],
-            ResolvedToday, ClosedToday, SatisfactionToday, Alerts, Epoch, Sequence);
+            ResolvedToday, ClosedToday, SatisfactionToday, Alerts, Epoch, Sequence, Counts);
     }
 }

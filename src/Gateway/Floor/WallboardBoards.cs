@@ -140,14 +140,20 @@ internal sealed partial class WallboardBoards(
     private async Task PushAsync(ProjectBoard? previous, ProjectBoard board, CancellationToken cancellationToken)
     {
         await hub.Clients.Group(WallboardHub.Group(board.ProjectId)).SendAsync(WallboardHub.BoardMethod, board, cancellationToken);
-        var live = hub.Clients.Group(WallboardHub.LiveGroup(board.ProjectId));
-        if (previous is not null && previous.Epoch == board.Epoch && BoardDelta.Between(previous, board) is { Items: <= BoardDelta.MaxItems } delta)
+        foreach (var rows in WallboardHub.RowTiers)
         {
-            await live.SendAsync(WallboardHub.DeltaMethod, delta, cancellationToken);
-        }
-        else
-        {
-            await live.SendAsync(WallboardHub.BoardMethod, board, cancellationToken);
+            // Each tier's delta is between the boards as its screens see them: a ticket that moved
+            // out of their rows is removed for them, whatever happened to it.
+            var shown = board.Showing(rows);
+            var live = hub.Clients.Group(WallboardHub.LiveGroup(board.ProjectId, rows));
+            if (previous is not null && previous.Epoch == board.Epoch && BoardDelta.Between(previous.Showing(rows), shown) is { Items: <= BoardDelta.MaxItems } delta)
+            {
+                await live.SendAsync(WallboardHub.DeltaMethod, delta, cancellationToken);
+            }
+            else
+            {
+                await live.SendAsync(WallboardHub.BoardMethod, shown, cancellationToken);
+            }
         }
     }
 

@@ -31,6 +31,7 @@ internal sealed class WallboardReader(IBoardStore store, TimeProvider time)
             .Select(TicketOnBoard.From)
             .ToList();
         var agents = sources.Agents.Select(BoardFigures.Agent).ToList();
+        var alerts = BoardFigures.Alerts(open, floor.RecentSilenceAlerts, agents);
         return new ProjectBoard(
             projectId,
             settings.Name,
@@ -41,6 +42,7 @@ internal sealed class WallboardReader(IBoardStore store, TimeProvider time)
             rows.Count(r => IsToday(r.ResolvedAt)),
             rows.Count(r => IsToday(r.ClosedAt)),
             BoardFigures.Satisfaction(floor.Today),
-            BoardFigures.Alerts(open, floor.RecentSilenceAlerts, agents));
+            alerts,
+            Counts: BoardFigures.Counts(open, alerts.Count));
     }
 }

@@ -443,6 +443,7 @@ window.HotlineFloor = (() => {
       closedToday: delta.closedToday,
       satisfactionToday: delta.satisfactionToday,
       alerts: delta.alerts,
+      counts: delta.counts,
       epoch: delta.epoch,
       sequence: delta.sequence,
     };
@@ -463,7 +464,11 @@ window.HotlineFloor = (() => {
    * then every few seconds; after RECONNECT_FOR_MS a slow loop takes over (pauses up to
    * RETRY_CAP_MS, cut short when the browser says the network is back).
    */
-  function connectFloor({ auth, projectId, onChange, offlineNote = '— reconnecting… 正在重连 · the list is as it was' }) {
+  /**
+   * rows: how many open tickets the page shows (a function, asked at each join); the server sends
+   * that many rows at least, and the counts of all. 0: every open ticket (pages that list them all).
+   */
+  function connectFloor({ auth, projectId, onChange, rows = () => 0, offlineNote = '— reconnecting… 正在重连 · the list is as it was' }) {
     const scope = projectId || ALL;
     /** projectId → { board, epoch }: the epoch says during which Join a board came. */
     const boards = new Map();
@@ -609,7 +614,7 @@ window.HotlineFloor = (() => {
     async function join() {
       const epoch = ++joinEpoch;
       try {
-        const result = await connection.invoke('JoinLive', scope);
+        const result = await connection.invoke('JoinLive', scope, Math.max(0, Math.ceil(rows() || 0)));
         if (epoch === joinEpoch) {
           replace(result, epoch);
           show('live');
@@ -642,10 +647,41 @@ window.HotlineFloor = (() => {
   }
 
   /** Every project's tickets and agents in one list each, with the project's id and name. */
+  /** The open-ticket counts of the boards added up (a board's own counts, or worked out from its rows when it has none). */
+  function addCounts(list) {
+    const total = { open: 0, byStatus: new Map(), bySeverity: new Map(), atRisk: 0, breached: 0, callbacksDue: 0, nextCallbackAt: null, alerts: 0 };
+    const add = (map, counts) => Object.entries(counts || {}).forEach(([key, n]) => map.set(key, (map.get(key) || 0) + n));
+    for (const b of list) {
+      const open = b.openTickets || [];
+      const c = b.counts || {
+        open: open.length,
+        byStatus: Object.fromEntries(countBy(open, 'status')),
+        bySeverity: Object.fromEntries(countBy(open, 'severity')),
+        atRisk: open.filter((t) => t.slaState === 'AtRisk').length,
+        breached: open.filter((t) => t.slaState === 'Breached' || t.slaState === 'Missed').length,
+        callbacksDue: open.filter((t) => t.callbackDueAt).length,
+        nextCallbackAt: open.map((t) => t.callbackDueAt).filter(Boolean).sort((x, y) => instant(x) - instant(y))[0] || null,
+        alerts: (b.alerts || []).length,
+      };
+      total.open += c.open;
+      add(total.byStatus, c.byStatus);
+      add(total.bySeverity, c.bySeverity);
+      total.atRisk += c.atRisk;
+      total.breached += c.breached;
+      total.callbacksDue += c.callbacksDue;
+      total.alerts += c.alerts;
+      if (c.nextCallbackAt && (!total.nextCallbackAt || instant(c.nextCallbackAt) < instant(total.nextCallbackAt))) {
+        total.nextCallbackAt = c.nextCallbackAt;
+      }
+    }
+    return total;
+  }
+
   function flatten(boards) {
     const list = [...boards.values()].map((e) => e.board).sort((a, b) => String(a.name).localeCompare(String(b.name), 'zh-CN'));
     return {
       boards: list,
+      counts: addCounts(list),
       names: new Map(list.map((b) => [b.projectId, b.name])),
       tickets: list.flatMap((b) => (b.openTickets || []).map((t) => ({ ...t, projectId: b.projectId, projectName: b.name }))),
       agents: list.flatMap((b) => (b.agents || []).map((a) => ({ ...a, projectId: b.projectId, projectName: b.name }))),
@@ -657,6 +693,6 @@ window.HotlineFloor = (() => {
     PRESENCE, PRESENCE_ORDER, STATUS, OPEN_STATUSES, KIND, SEVERITY, SEVERITY_ORDER, CHANNEL, SLA, AT_RISK,
     byTestId, el, setText, fillSelect, humanize, label, pad, instant, duration, timeOfDay, dateTime, countBy, ordered, chip, renderLater, listOf,
     sortTickets, slaBadge, kindAndFlags, sortAgents, presenceBadge,
-    startTicking, createAuth, showUserPicker, createApi, problemText, connectFloor, applyDelta, flatten,
+    startTicking, createAuth, showUserPicker, createApi, problemText, connectFloor, applyDelta, addCounts, flatten,
   };
 })();

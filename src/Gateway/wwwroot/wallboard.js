@@ -156,30 +156,29 @@
   }
 
   function renderTickets(view) {
+    // The rows are the first the server sends (as many as fit, at least); the counts are of all.
     const tickets = F.sortTickets(view.tickets);
-    setText('open-tickets', String(tickets.length));
+    const counts = view.counts;
+    setText('open-tickets', String(counts.open));
 
-    const byStatus = F.countBy(tickets, 'status');
+    const byStatus = counts.byStatus;
     $('open-by-status').replaceChildren(...F.ordered(byStatus, STATUS_ORDER)
       .map((s) => F.chip(label(F.STATUS, s), byStatus.get(s), { 'data-testid': `open-status-${s}` })));
-    const bySeverity = F.countBy(tickets, 'severity');
+    const bySeverity = counts.bySeverity;
     $('open-by-severity').replaceChildren(...F.ordered(bySeverity, F.SEVERITY_ORDER)
       .map((s) => F.chip(`${humanize(s)} ${F.SEVERITY[s] || ''}`.trim(), bySeverity.get(s), { 'data-testid': `open-severity-${s}` })));
 
-    const atRisk = tickets.filter((t) => t.slaState === 'AtRisk').length;
-    const breached = tickets.filter((t) => t.slaState === 'Breached' || t.slaState === 'Missed').length;
+    const { atRisk, breached } = counts;
     setText('at-risk-count', String(atRisk));
     setText('breached-count', String(breached));
     $('at-risk-count').dataset.level = atRisk > 0 ? 'warn' : '';
     $('breached-count').dataset.level = breached > 0 ? 'bad' : '';
     level('risk', breached > 0 ? 'bad' : atRisk > 0 ? 'warn' : 'ok');
 
-    const callbacks = tickets.filter((t) => !Number.isNaN(instant(t.callbackDueAt)))
-      .sort((a, b) => instant(a.callbackDueAt) - instant(b.callbackDueAt));
-    setText('callbacks-due', String(callbacks.length));
+    setText('callbacks-due', String(counts.callbacksDue));
     const next = $('next-callback');
-    if (callbacks.length) {
-      next.dataset.due = callbacks[0].callbackDueAt;
+    if (counts.nextCallbackAt) {
+      next.dataset.due = counts.nextCallbackAt;
     } else {
       delete next.dataset.due;
       delete next.dataset.overdue;
@@ -211,7 +210,7 @@
     el('span', { class: 'countdown', 'data-due': t.nextDueAt || null }, t.nextDueAt ? '' : '—'),
     el('span', { class: 'callback', title: 'callback due 回访' },
       t.callbackDueAt ? ['☎ ', el('span', { 'data-due': t.callbackDueAt })] : null)));
-    fitRows($('ticket-rows'), rows, $('tickets-more'), 'No open tickets 无未结工单');
+    fitRows($('ticket-rows'), rows, $('tickets-more'), 'No open tickets 无未结工单', counts.open - rows.length);
   }
 
   function renderAgents(view) {
@@ -260,8 +259,8 @@
         el('span', { class: 'alert-age', 'data-since': a.at }));
     });
     container.replaceChildren(...pills);
-    // As many as fit in the strip, and how many more there are.
-    let hidden = 0;
+    // As many as fit in the strip, and how many more there are (the server sends the newest only).
+    let hidden = Math.max(0, view.counts.alerts - view.alerts.length);
     while (container.children.length > 1 && container.scrollWidth > container.clientWidth) {
       container.lastElementChild.remove();
       hidden++;
@@ -286,25 +285,23 @@
     strip.hidden = view.boards.length < 2;
     const metric = (name, value, levelValue) => el('span', null, el('small', null, name), el('b', { 'data-level': levelValue }, value));
     const cells = view.boards.map((b) => {
-      const open = b.openTickets || [];
       const rate = b.calls?.answerRate ?? null;
       const below = rate !== null && rate < (b.calls?.answerRateTarget ?? 0.85);
-      const atRisk = open.filter((t) => t.slaState === 'AtRisk').length;
-      const breached = open.filter((t) => t.slaState === 'Breached' || t.slaState === 'Missed').length;
+      const { open, atRisk, breached } = F.addCounts([b]);
       return el('div', { class: 'project', 'data-testid': `project-${b.projectId}` },
         el('span', { class: 'name' }, b.name),
         metric('排队', String(b.calls?.waiting ?? 0), (b.calls?.waiting ?? 0) > 0 ? 'warn' : null),
         metric('接通', below ? `▼${percent(rate)}` : percent(rate), below ? 'bad' : null),
-        metric('未结', String(open.length)),
+        metric('未结', String(open)),
         metric('预警', String(atRisk), atRisk > 0 ? 'warn' : null),
         metric('超时', String(breached), breached > 0 ? 'bad' : null));
     });
     strip.replaceChildren(...cells);
   }
 
-  /** Shows the rows that fit in the container and "+N more" for the rest: the page never scrolls. */
-  function fitRows(container, rows, more, emptyText) {
-    if (!rows.length) {
+  /** Shows the rows that fit in the container and "+N more" for the rest (and for <notSent> the server kept back): the page never scrolls. */
+  function fitRows(container, rows, more, emptyText, notSent = 0) {
+    if (!rows.length && notSent <= 0) {
       container.replaceChildren(el('div', { class: 'empty' }, emptyText));
       more.textContent = '';
       return;
@@ -315,6 +312,7 @@
       container.lastElementChild.remove();
       hidden++;
     }
+    hidden += Math.max(0, notSent);
     more.textContent = hidden > 0 ? `+${hidden} more 更多` : '';
   }
 
@@ -329,6 +327,8 @@
   F.connectFloor({
     auth,
     projectId,
+    // More rows than the tallest list could show: the ticket list is about a third of the screen's height, a row 1.2–1.6 rem.
+    rows: () => Math.ceil(window.innerHeight / 12),
     offlineNote: '— reconnecting… 正在重连',
     onChange: (next) => {
       boards = next;

@@ -63,6 +63,30 @@ public static class BoardFigures
         return callbacks == 0 ? null : (double)day.CallbacksSatisfied / callbacks;
     }
 
+    /// <summary>The open tickets counted, in one pass: by status and severity, at risk, breached, callbacks due.</summary>
+    public static OpenTicketCounts Counts(IReadOnlyCollection<TicketOnBoard> open, int alerts)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        var byStatus = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var bySeverity = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int atRisk = 0, breached = 0, callbacks = 0;
+        DateTimeOffset? nextCallback = null;
+        foreach (var ticket in open)
+        {
+            byStatus[ticket.Status] = byStatus.GetValueOrDefault(ticket.Status) + 1;
+            bySeverity[ticket.Severity] = bySeverity.GetValueOrDefault(ticket.Severity) + 1;
+            atRisk += ticket.SlaState == "AtRisk" ? 1 : 0;
+            breached += ticket.SlaState is "Breached" or "Missed" ? 1 : 0;
+            if (ticket.CallbackDueAt is { } due)
+            {
+                callbacks++;
+                nextCallback = nextCallback is { } earliest && earliest <= due ? earliest : due;
+            }
+        }
+
+        return new OpenTicketCounts(open.Count, byStatus, bySeverity, atRisk, breached, callbacks, nextCallback, alerts);
+    }
+
     /// <summary>Breached tickets (in board order), LineSilent alerts and breaks past the limit, newest first.</summary>
     public static IReadOnlyList<BoardAlert> Alerts(
         IEnumerable<TicketOnBoard> open, IEnumerable<DateTimeOffset> silenceAlerts, IEnumerable<AgentOnBoard> agents)

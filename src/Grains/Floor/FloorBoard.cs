@@ -142,6 +142,7 @@ public sealed class FloorBoard
         var onBoard = agents.Values.Select(a => a.Agent).Order(BoardFigures.AgentOrder).ToList();
         var day = line.Days.LastOrDefault(d => d.Date == today) ?? new DayStats { Date = today };
         var silence = line.SilenceAlerts.Where(a => a > now - BoardFigures.SilenceAlertsShown).ToList();
+        var alerts = BoardFigures.Alerts(openTickets, silence, onBoard);
 
         return new ProjectBoard(
             ProjectId,
@@ -153,7 +154,8 @@ public sealed class FloorBoard
             CountOn(resolved, today, windowStart),
             CountOn(closed, today, windowStart),
             BoardFigures.Satisfaction(day),
-            BoardFigures.Alerts(openTickets, silence, onBoard));
+            alerts,
+            Counts: BoardFigures.Counts(openTickets, alerts.Count));
     }
 
     /// <summary>Drops tickets that left the 90-day window and are no longer open: they are on no board again.</summary>

@@ -22,7 +22,43 @@ public sealed record ProjectBoard(
     double? SatisfactionToday,
     IReadOnlyList<BoardAlert> Alerts,
     long Epoch = 0,
-    long Sequence = 0);
+    long Sequence = 0,
+    OpenTicketCounts? Counts = null)
+{
+    /// <summary>The most open-ticket rows a screen is sent: more than any wall display shows.</summary>
+    public const int MaxRowsShown = 200;
+
+    /// <summary>The most alerts a screen that asked for a number of rows is sent; <see cref="OpenTicketCounts.Alerts"/> counts them all.</summary>
+    public const int MaxAlertsShown = 50;
+
+    /// <summary>
+    /// The board a screen showing <paramref name="rows"/> open tickets is sent: the first rows in
+    /// board order and the newest alerts, with the counts of all (so its message is bounded however
+    /// many tickets are open). Zero or less: everything, for consoles that still list every ticket.
+    /// </summary>
+    public ProjectBoard Showing(int rows) =>
+        rows <= 0 || (OpenTickets.Count <= rows && Alerts.Count <= MaxAlertsShown)
+            ? this
+            : this with { OpenTickets = [.. OpenTickets.Take(rows)], Alerts = [.. Alerts.Take(MaxAlertsShown)] };
+}
+
+/// <summary>
+/// The open tickets of a board counted, all of them, whether or not the screen gets their rows.
+/// </summary>
+/// <param name="AtRisk">Tickets whose worst clock is AtRisk.</param>
+/// <param name="Breached">Tickets whose worst clock is Breached or Missed.</param>
+/// <param name="CallbacksDue">Open tickets with a callback scheduled; <paramref name="NextCallbackAt"/> is the earliest.</param>
+/// <param name="Alerts">All the board's alerts, of which a screen may get only the newest.</param>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed record OpenTicketCounts(
+    int Open,
+    IReadOnlyDictionary<string, int> ByStatus,
+    IReadOnlyDictionary<string, int> BySeverity,
+    int AtRisk,
+    int Breached,
+    int CallbacksDue,
+    DateTimeOffset? NextCallbackAt,
+    int Alerts);
 
 /// <param name="Waiting">Calls ringing and not yet answered or abandoned.</param>
 /// <param name="LongestWaitingSince">When the longest-waiting call started ringing; null if none waits.</param>

@@ -17,12 +17,15 @@ public sealed class BoardDeltaTests() : ClockedGateway("Sqlite")
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>One agent records more tickets in a minute here than an agent on the phone could.</summary>
+    protected override void Configure(GatewayFactory gateway) => gateway.Settings["Limits:IntakePerMinute"] = "1000";
+
     [Fact]
     public async Task A_live_screen_gets_contiguous_deltas_of_what_changed_and_they_make_the_nodes_board()
     {
         await Api.Intake(Plaza, HotlineApi.Complaint());
         await using var screen = await Connect();
-        var joined = (await screen.InvokeAsync("JoinLive", Plaza)).EnumerateArray().Single().Deserialize<ProjectBoard>(Json)!;
+        var joined = (await screen.InvokeAsync("JoinLive", Plaza, 0)).EnumerateArray().Single().Deserialize<ProjectBoard>(Json)!;
         Assert.True(joined.Sequence > 0);
         Assert.Single(joined.OpenTickets);
 
@@ -57,6 +60,63 @@ public sealed class BoardDeltaTests() : ClockedGateway("Sqlite")
 
             return Same(board, now);
         }, "applied deltas equal the node's board");
+    }
+
+    [Fact]
+    public async Task A_screen_showing_20_rows_gets_the_first_25_of_60_open_tickets_the_counts_of_all_and_deltas_under_2_kB()
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            await Api.Intake(Plaza, HotlineApi.Complaint());
+        }
+
+        await using var screen = await Connect();
+        ProjectBoard whole = null!;
+        await Eventually.Until(async () => (whole = (await screen.InvokeAsync("Board", Plaza)).Deserialize<ProjectBoard>(Json)!).OpenTickets.Count == 60,
+            "the node's board has all 60 tickets");
+
+        var joined = (await screen.InvokeAsync("JoinLive", Plaza, 20)).EnumerateArray().Single().Deserialize<ProjectBoard>(Json)!;
+        Assert.Equal(whole.OpenTickets.Take(25).Select(t => t.TicketId), joined.OpenTickets.Select(t => t.TicketId));
+        Assert.Equal((60, 60, 60), (joined.Counts!.Open, joined.Counts.ByStatus.Values.Sum(), joined.Counts.BySeverity.Values.Sum()));
+        Assert.Equal(25, (await screen.InvokeAsync("Board", Plaza)).Deserialize<ProjectBoard>(Json)!.OpenTickets.Count);
+
+        // The 61st ticket is due last: off this screen's rows, so only the counts (and its agent) travel.
+        await Api.Intake(Plaza, HotlineApi.Complaint());
+        var board = joined;
+        while (board.Counts!.Open < 61)
+        {
+            var (message, _) = await screen.NextAsync(WallboardHub.DeltaMethod);
+            Assert.True(message.GetRawText().Length < 2048, $"a delta of {message.GetRawText().Length} bytes");
+            var delta = message.Deserialize<BoardDelta>(Json)!;
+            Assert.Empty(delta.Tickets);
+            board = delta.ApplyTo(board);
+        }
+
+        Assert.Equal(joined.OpenTickets, board.OpenTickets);
+    }
+
+    [Fact]
+    public void A_screen_of_some_rows_gets_the_first_rows_in_board_order_and_the_newest_alerts()
+    {
+        var at = ClockedGateway.Start;
+        var open = Enumerable.Range(0, 300)
+            .Select(i => new TicketOnBoard($"t{i:000}", $"GC-{i:000}", i % 3 == 0 ? "Received" : "Forwarded", "Complaint", i % 2 == 0 ? "General" : "Serious",
+                false, "agent-1", null, at, at.AddMinutes(i), i % 5 == 0 ? "Breached" : i % 5 == 1 ? "AtRisk" : "Running", i % 7 == 0 ? at.AddHours(300 - i) : null, 0))
+            .ToList();
+        var alerts = BoardFigures.Alerts(open, [], []);
+        var board = new ProjectBoard(Plaza, "维邦广场", at, new CallBoard(0, null, 0, 0, 0, null, 0.85, null), [], open, 0, 0, null, alerts,
+            Counts: BoardFigures.Counts(open, alerts.Count));
+
+        var shown = board.Showing(WallboardHub.TierOf(30));
+
+        Assert.Equal(open.Take(50), shown.OpenTickets);
+        Assert.Equal(alerts.Take(ProjectBoard.MaxAlertsShown), shown.Alerts);
+        Assert.Equal(board.Counts, shown.Counts);
+        Assert.Equal((300, 100, 200, 150, 150, 60, 60, 60), (board.Counts!.Open, board.Counts.ByStatus["Received"], board.Counts.ByStatus["Forwarded"],
+            board.Counts.BySeverity["General"], board.Counts.BySeverity["Serious"], board.Counts.AtRisk, board.Counts.Breached, board.Counts.Alerts));
+        Assert.Equal((43, at.AddHours(6)), (board.Counts.CallbacksDue, board.Counts.NextCallbackAt));
+        Assert.Same(board, board.Showing(0));
+        Assert.Equal([0, 25, 25, 50, 200, 200], new[] { 0, 1, 25, 26, 101, 5000 }.Select(WallboardHub.TierOf));
     }
 
     [Fact]

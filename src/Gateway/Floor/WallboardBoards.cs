@@ -10,8 +10,9 @@ namespace HotlineGrains.Gateway.Floor;
 /// <summary>
 /// This node's boards: the latest of each project watched here, as its board grain numbered it.
 /// The node subscribes to the board grains of the projects its screens joined (a grain observer,
-/// renewed every refresh); told of a change, it reads the board from the grain (a burst of changes
-/// gives one read) and pushes it to the project's group once. Every refresh it also asks each
+/// renewed every refresh); told of a change, it reads what changed from the grain (a burst of
+/// changes gives one read; the whole board only when it has none or fell behind) and pushes it to
+/// the project's groups once. Every refresh it also asks each
 /// board grain, so a lost notification, or a board grain that moved to another silo and started
 /// a new epoch, is caught up by itself. No board is read from storage here.
 /// </summary>
@@ -118,10 +119,10 @@ internal sealed partial class WallboardBoards(
                         await board.Subscribe(Reference(), Lease);
                     }
 
-                    var snapshot = await board.GetBoard();
-                    if (snapshot.Board is not null && Keep(projectId, snapshot, out var previous))
+                    var (snapshot, delta) = await ReadAsync(board, projectId);
+                    if (snapshot?.Board is not null && Keep(projectId, snapshot, out var previous))
                     {
-                        await PushAsync(previous?.Board, snapshot.Board, stoppingToken);
+                        await PushAsync(previous?.Board, snapshot.Board, delta, stoppingToken);
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
@@ -133,11 +134,41 @@ internal sealed partial class WallboardBoards(
     }
 
     /// <summary>
+    /// The board's news since the board this node has: what changed, applied to the board kept
+    /// here (the grain sends the changed rows, not every open ticket), or the whole board when this
+    /// node has none, the grain answers with one, or the change does not follow the board kept.
+    /// </summary>
+    private async Task<(BoardSnapshot? Snapshot, BoardDelta? Delta)> ReadAsync(IProjectBoardGrain board, string projectId)
+    {
+        if (current.TryGetValue(projectId, out var known) && known.Board is not null)
+        {
+            var news = await board.GetChangesSince(known.Epoch, known.Sequence);
+            if (news.Delta is not { } delta)
+            {
+                return (news, null);
+            }
+
+            if (!news.IsAfter(known.Epoch, known.Sequence))
+            {
+                return (null, null);
+            }
+
+            if (delta.Epoch == known.Epoch && delta.FromSequence == known.Sequence)
+            {
+                return (new BoardSnapshot(delta.ApplyTo(known.Board), delta.Epoch, delta.Sequence), delta);
+            }
+        }
+
+        return (await board.GetBoard(), null);
+    }
+
+    /// <summary>
     /// A whole board to the screens that take whole boards (<c>Join</c>); to those that take deltas
     /// (<c>JoinLive</c>) what changed since the board this node pushed before, or the whole board
-    /// when there is none of this epoch or the change touched more than a delta carries.
+    /// when there is none of this epoch or the change touched more than a delta carries. Screens of
+    /// every row get the grain's own delta (<paramref name="fromGrain"/>) when it follows the board pushed before.
     /// </summary>
-    private async Task PushAsync(ProjectBoard? previous, ProjectBoard board, CancellationToken cancellationToken)
+    private async Task PushAsync(ProjectBoard? previous, ProjectBoard board, BoardDelta? fromGrain, CancellationToken cancellationToken)
     {
         await hub.Clients.Group(WallboardHub.Group(board.ProjectId)).SendAsync(WallboardHub.BoardMethod, board, cancellationToken);
         foreach (var rows in WallboardHub.RowTiers)
@@ -146,7 +177,10 @@ internal sealed partial class WallboardBoards(
             // out of their rows is removed for them, whatever happened to it.
             var shown = board.Showing(rows);
             var live = hub.Clients.Group(WallboardHub.LiveGroup(board.ProjectId, rows));
-            if (previous is not null && previous.Epoch == board.Epoch && BoardDelta.Between(previous.Showing(rows), shown) is { Items: <= BoardDelta.MaxItems } delta)
+            var delta = previous is null || previous.Epoch != board.Epoch ? null
+                : rows == 0 && fromGrain is not null && fromGrain.FromSequence == previous.Sequence ? fromGrain
+                : BoardDelta.Between(previous.Showing(rows), shown);
+            if (delta is { Items: <= BoardDelta.MaxItems })
             {
                 await live.SendAsync(WallboardHub.DeltaMethod, delta, cancellationToken);
             }

@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.SignalR;
 namespace HotlineGrains.Gateway.Floor;
 
 /// <summary>
-/// The live floor for wall displays and consoles: <c>Join</c> a project (or <c>*</c> for all of
-/// the caller's) and get its boards at once, then a new <c>Board</c> whenever one changes.
+/// The live floor for wall displays and consoles: <c>JoinLive</c> a project (or <c>*</c> for all of
+/// the caller's) with the number of rows the screen shows and get its boards at once, then a
+/// <c>BoardDelta</c> whenever one changes; <c>Join</c> gets whole boards each time (older clients).
 /// </summary>
 internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModels, HubJoinLimiter joins) : Hub
 {

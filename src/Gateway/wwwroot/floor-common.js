@@ -442,7 +442,7 @@ window.HotlineFloor = (() => {
       resolvedToday: delta.resolvedToday,
       closedToday: delta.closedToday,
       satisfactionToday: delta.satisfactionToday,
-      alerts: delta.alerts,
+      alerts: delta.alerts ?? board.alerts, // null: the alerts did not change
       counts: delta.counts,
       epoch: delta.epoch,
       sequence: delta.sequence,

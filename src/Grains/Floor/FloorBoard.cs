@@ -135,28 +135,91 @@ public sealed class FloorBoard
     /// <summary>The board at <paramref name="now"/>: one pass over the open tickets and agents, today's resolutions and closures by range.</summary>
     public ProjectBoard Build(DateTimeOffset now)
     {
-        var calendar = Settings.Calendar;
-        var today = calendar.LocalDateOf(now);
         var windowStart = now - BoardFigures.OpenWindow;
         var openTickets = open.Where(t => t.ReceivedAt >= windowStart).ToList();
         var onBoard = agents.Values.Select(a => a.Agent).Order(BoardFigures.AgentOrder).ToList();
-        var day = line.Days.LastOrDefault(d => d.Date == today) ?? new DayStats { Date = today };
-        var silence = line.SilenceAlerts.Where(a => a > now - BoardFigures.SilenceAlertsShown).ToList();
-        var alerts = BoardFigures.Alerts(openTickets, silence, onBoard);
-
+        var figures = FiguresAt(now, openTickets, onBoard);
         return new ProjectBoard(
-            ProjectId,
-            Settings.Name,
-            now,
+            ProjectId, Settings.Name, now, figures.Calls, onBoard, openTickets,
+            figures.ResolvedToday, figures.ClosedToday, figures.Satisfaction, figures.Alerts, Counts: figures.Counts);
+    }
+
+    /// <summary>
+    /// What changed on the board at <paramref name="now"/> for the tickets and agents named: their
+    /// rows as the board has them now, or their ids as removed when they are no longer on it (not
+    /// open, out of the window, not serving the project); the small parts whole, the alerts only
+    /// when <paramref name="withAlerts"/>. Counting is one pass over the open tickets; no list is built.
+    /// </summary>
+    public BoardDelta DeltaOf(
+        IReadOnlyCollection<string> ticketIds, IReadOnlyCollection<string> agentIds, DateTimeOffset now,
+        long epoch, long fromSequence, long sequence, bool withAlerts)
+    {
+        ArgumentNullException.ThrowIfNull(ticketIds);
+        ArgumentNullException.ThrowIfNull(agentIds);
+        var windowStart = now - BoardFigures.OpenWindow;
+        var changedTickets = new List<TicketOnBoard>();
+        var removedTickets = new List<string>();
+        foreach (var id in ticketIds)
+        {
+            if (tickets.TryGetValue(id, out var kept) && TicketOnBoard.IsOpenStatus(kept.Ticket.Status) && kept.Ticket.ReceivedAt >= windowStart)
+            {
+                changedTickets.Add(kept.Ticket);
+            }
+            else
+            {
+                removedTickets.Add(id);
+            }
+        }
+
+        var changedAgents = new List<AgentOnBoard>();
+        var removedAgents = new List<string>();
+        foreach (var id in agentIds)
+        {
+            if (agents.TryGetValue(id, out var kept))
+            {
+                changedAgents.Add(kept.Agent);
+            }
+            else
+            {
+                removedAgents.Add(id);
+            }
+        }
+
+        var figures = FiguresAt(now, open.Where(t => t.ReceivedAt >= windowStart).ToList(), agents.Values.Select(a => a.Agent));
+        return new BoardDelta(
+            ProjectId, epoch, fromSequence, sequence, now, Settings.Name, figures.Calls,
+            figures.ResolvedToday, figures.ClosedToday, figures.Satisfaction, withAlerts ? figures.Alerts : null,
+            [.. changedTickets.Order(BoardFigures.OpenOrder)], [.. removedTickets.Order(StringComparer.Ordinal)],
+            [.. changedAgents.Order(BoardFigures.AgentOrder)], [.. removedAgents.Order(StringComparer.Ordinal)],
+            figures.Counts);
+    }
+
+    /// <summary>The board's alerts at <paramref name="now"/>, as <see cref="Build"/> lists them.</summary>
+    public IReadOnlyList<BoardAlert> AlertsAt(DateTimeOffset now)
+    {
+        var windowStart = now - BoardFigures.OpenWindow;
+        return BoardFigures.Alerts(
+            open.Where(t => t.ReceivedAt >= windowStart), SilenceAlertsAt(now), agents.Values.Select(a => a.Agent).Order(BoardFigures.AgentOrder));
+    }
+
+    /// <summary>Everything on a board but its lists of tickets and agents, at <paramref name="now"/>.</summary>
+    private Figures FiguresAt(DateTimeOffset now, IReadOnlyList<TicketOnBoard> openTickets, IEnumerable<AgentOnBoard> onBoard)
+    {
+        var today = Settings.Calendar.LocalDateOf(now);
+        var windowStart = now - BoardFigures.OpenWindow;
+        var day = line.Days.LastOrDefault(d => d.Date == today) ?? new DayStats { Date = today };
+        var alerts = BoardFigures.Alerts(openTickets, SilenceAlertsAt(now), onBoard.Order(BoardFigures.AgentOrder));
+        return new Figures(
             BoardFigures.Calls(line.CallsWaiting, line.LongestWaitingSince, day),
-            onBoard,
-            openTickets,
             CountOn(resolved, today, windowStart),
             CountOn(closed, today, windowStart),
             BoardFigures.Satisfaction(day),
             alerts,
-            Counts: BoardFigures.Counts(openTickets, alerts.Count));
+            BoardFigures.Counts(openTickets, alerts.Count));
     }
+
+    private List<DateTimeOffset> SilenceAlertsAt(DateTimeOffset now) =>
+        [.. line.SilenceAlerts.Where(a => a > now - BoardFigures.SilenceAlertsShown)];
 
     /// <summary>Drops tickets that left the 90-day window and are no longer open: they are on no board again.</summary>
     public int Prune(DateTimeOffset now)
@@ -202,6 +265,9 @@ public sealed class FloorBoard
             index.Remove((instant, id));
         }
     }
+
+    private sealed record Figures(
+        CallBoard Calls, int ResolvedToday, int ClosedToday, double? Satisfaction, IReadOnlyList<BoardAlert> Alerts, OpenTicketCounts Counts);
 
     private sealed record Kept(TicketOnBoard Ticket, DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, long Version);
 

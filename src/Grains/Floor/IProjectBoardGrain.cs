@@ -15,6 +15,14 @@ public interface IProjectBoardGrain : IGrainWithStringKey
     Task<BoardSnapshot> GetBoard();
 
     /// <summary>
+    /// What changed since the board numbered (<paramref name="epoch"/>, <paramref name="sequence"/>):
+    /// a <see cref="BoardSnapshot.Delta"/> with the rows that changed, or the whole board when the
+    /// numbering is of another activation, too far back, or before a change of the whole board (the
+    /// day turned). So a node holding a board reads what changed, not every open ticket, per change.
+    /// </summary>
+    Task<BoardSnapshot> GetChangesSince(long epoch, long sequence);
+
+    /// <summary>
     /// Tells <paramref name="observer"/> of each change for <paramref name="lease"/> (renewed by
     /// calling again). Subscriptions live in the activation: a watcher renews them well within the
     /// lease, and so finds a board that moved to another silo again.
@@ -33,8 +41,9 @@ public interface IBoardObserver : IGrainObserver
 
 /// <param name="Epoch">Which activation of the board grain numbered <paramref name="Sequence"/>: a new activation starts a new epoch.</param>
 /// <param name="Sequence">Grows by one per change of the board within an epoch.</param>
+/// <param name="Delta">Instead of <paramref name="Board"/>, what changed since the board the caller has (<see cref="IProjectBoardGrain.GetChangesSince"/>).</param>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
-public sealed record BoardSnapshot(ProjectBoard? Board, long Epoch, long Sequence)
+public sealed record BoardSnapshot(ProjectBoard? Board, long Epoch, long Sequence, BoardDelta? Delta = null)
 {
     /// <summary>Whether this snapshot is later than one numbered (<paramref name="epoch"/>, <paramref name="sequence"/>).</summary>
     public bool IsAfter(long epoch, long sequence) => Epoch != epoch || Sequence > sequence;

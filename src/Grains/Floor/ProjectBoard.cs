@@ -6,8 +6,9 @@ namespace HotlineGrains.Grains.Floor;
 /// <summary>
 /// One project's live floor as a wallboard shows it (SPEC §5, issues 5 and 13). The project's board
 /// grain (<see cref="IProjectBoardGrain"/>) keeps it; hub clients get the boards of the projects
-/// they joined at once (<c>Join</c>), then a whole new board of a project each time something in
-/// it changes (<c>Board</c>). Countdowns and time in state run in the browser from the instants.
+/// they joined at once, then what changed (<c>JoinLive</c>: <see cref="BoardDelta"/>, the rows they
+/// show and the counts of all) or a whole new board (<c>Join</c>) each time something in it
+/// changes. Countdowns and time in state run in the browser from the instants.
 /// </summary>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record ProjectBoard(

@@ -25,9 +25,22 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
     private (DateOnly Today, int SilenceAlerts) timeKey;
     private DateTimeOffset prunedAt;
 
+    /// <summary>How many changes back a node may ask what changed; from further back it gets the whole board.</summary>
+    private const int Remembered = 256;
+
+    /// <summary>The last <see cref="Remembered"/> changes: which ticket or agent each touched (neither for the line's).</summary>
+    private readonly Queue<Touched> log = new();
+
     /// <summary>This activation's numbering: random, so two activations never share one.</summary>
     private long epoch;
     private long sequence;
+
+    /// <summary>The last change that cannot be said row by row (the day turned, the board was built anew): asked from before it, the answer is the whole board.</summary>
+    private long wholeFrom;
+
+    /// <summary>The alerts after the last change, and the change that last changed them.</summary>
+    private IReadOnlyList<BoardAlert> alerts = [];
+    private long alertsChangedAt;
 
     private string ProjectId => this.GetPrimaryKeyString();
 
@@ -46,20 +59,31 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
         }
 
         var now = time.GetUtcNow();
-        if (now - prunedAt > PruneEvery)
+        CatchUpWithTime(board, now);
+        return Task.FromResult(Whole(board, now));
+    }
+
+    public Task<BoardSnapshot> GetChangesSince(long knownEpoch, long knownSequence)
+    {
+        if (board is null)
         {
-            board.Prune(now);
-            prunedAt = now;
+            return Task.FromResult(new BoardSnapshot(null, epoch, sequence));
         }
 
-        // The project's day turned, or an alert left the window, with no message saying so: a change all the same.
-        if (board.TimeKey(now) is var key && key != timeKey)
+        var now = time.GetUtcNow();
+        CatchUpWithTime(board, now);
+        var remembered = log.Count > 0 && log.Peek().Sequence <= knownSequence + 1;
+        if (knownEpoch != epoch || knownSequence > sequence || knownSequence < wholeFrom || (knownSequence < sequence && !remembered))
         {
-            timeKey = key;
-            Changed();
+            return Task.FromResult(Whole(board, now));
         }
 
-        return Task.FromResult(new BoardSnapshot(board.Build(now) with { Epoch = epoch, Sequence = sequence }, epoch, sequence));
+        var since = log.Where(t => t.Sequence > knownSequence).ToList();
+        var delta = board.DeltaOf(
+            [.. since.Select(t => t.TicketId).OfType<string>().Distinct(StringComparer.Ordinal)],
+            [.. since.Select(t => t.AgentId).OfType<string>().Distinct(StringComparer.Ordinal)],
+            now, epoch, knownSequence, sequence, withAlerts: alertsChangedAt > knownSequence);
+        return Task.FromResult(new BoardSnapshot(null, epoch, sequence, delta));
     }
 
     public Task Subscribe(IBoardObserver observer, TimeSpan lease)
@@ -95,9 +119,19 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
         }
     }
 
-    public Task Handle(BoardTicketChanged message) => ApplyAsync(b => b.Apply(message));
+    public Task Handle(BoardTicketChanged message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Apply(b => b.Apply(message), new Touched(0, message.Ticket.TicketId, null));
+        return Task.CompletedTask;
+    }
 
-    public Task Handle(BoardAgentChanged message) => ApplyAsync(b => b.Apply(message));
+    public Task Handle(BoardAgentChanged message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Apply(b => b.Apply(message), new Touched(0, null, message.Agent.Id));
+        return Task.CompletedTask;
+    }
 
     public async Task Handle(BoardLineChanged message)
     {
@@ -108,23 +142,17 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
             await RebuildAsync(CancellationToken.None);
             if (board is not null)
             {
-                Changed();
+                Changed(null);
             }
 
             return;
         }
 
-        Apply(b => b.Apply(message));
-    }
-
-    private Task ApplyAsync(Func<FloorBoard, bool> apply)
-    {
-        Apply(apply);
-        return Task.CompletedTask;
+        Apply(b => b.Apply(message), new Touched(0, null, null));
     }
 
     /// <summary>Applies a change; without a board (the project is not configured: an agent may name one) there is nothing to change.</summary>
-    private void Apply(Func<FloorBoard, bool> apply)
+    private void Apply(Func<FloorBoard, bool> apply, Touched touched)
     {
         if (board is null)
         {
@@ -134,9 +162,31 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
         if (apply(board))
         {
             timeKey = board.TimeKey(time.GetUtcNow());
-            Changed();
+            Changed(touched);
         }
     }
+
+    /// <summary>The project's day turned, or an alert left the window, with no message saying so: a change all the same, of the whole board.</summary>
+    private void CatchUpWithTime(FloorBoard kept, DateTimeOffset now)
+    {
+        if (now - prunedAt > PruneEvery)
+        {
+            prunedAt = now;
+            if (kept.Prune(now) > 0)
+            {
+                Changed(null);
+            }
+        }
+
+        if (kept.TimeKey(now) is var key && key != timeKey)
+        {
+            timeKey = key;
+            Changed(null);
+        }
+    }
+
+    private BoardSnapshot Whole(FloorBoard kept, DateTimeOffset now) =>
+        new(kept.Build(now) with { Epoch = epoch, Sequence = sequence }, epoch, sequence);
 
     private async Task RebuildAsync(CancellationToken cancellationToken)
     {
@@ -151,10 +201,32 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
         }
     }
 
-    /// <summary>Numbers the change and tells every gateway whose subscription has not lapsed.</summary>
-    private void Changed()
+    /// <summary>
+    /// Numbers the change, remembers what it touched (null: what cannot be said row by row), notes
+    /// whether the alerts moved, and tells every gateway whose subscription has not lapsed.
+    /// </summary>
+    private void Changed(Touched? touched)
     {
         sequence++;
+        if (touched is null)
+        {
+            wholeFrom = sequence;
+        }
+        else
+        {
+            log.Enqueue(touched with { Sequence = sequence });
+            while (log.Count > Remembered)
+            {
+                log.Dequeue();
+            }
+        }
+
+        if (board is not null && board.AlertsAt(time.GetUtcNow()) is var current && !current.SequenceEqual(alerts))
+        {
+            alerts = current;
+            alertsChangedAt = sequence;
+        }
+
         var now = Environment.TickCount64;
         foreach (var (observer, until) in observers.ToList())
         {
@@ -174,6 +246,9 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
             }
         }
     }
+
+    /// <summary>What one change touched: a ticket's row, an agent's, or (neither) the project's line.</summary>
+    private sealed record Touched(long Sequence, string? TicketId, string? AgentId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Board {ProjectId} built from storage: {Tickets} tickets, {Agents} agents")]
     private static partial void LogBuilt(ILogger logger, string projectId, int tickets, int agents);

@@ -98,6 +98,7 @@ public abstract class BoardFidelityTests(string provider) : ClockedGateway(provi
         general = await Api.Ticket(Id(general));
         general = await Api.Step(general, "record-callback", new { outcome = "Satisfied", note = "业主满意" });
         await Agrees("closed after a satisfied callback", b => b.ClosedToday == 1 && b.SatisfactionToday == 1.0 && b.OpenTickets.All(t => t.TicketId != Id(general)));
+        Assert.True(deltas >= 10, $"the follower read {deltas} deltas; the rest were whole boards");
     }
 
     [Fact]
@@ -159,24 +160,47 @@ public abstract class BoardFidelityTests(string provider) : ClockedGateway(provi
     private async Task Agrees(string step, Func<ProjectBoard, bool> expect)
     {
         var grain = Services.GetRequiredService<IGrainFactory>().GetGrain<IProjectBoardGrain>(Project);
-        string expected = string.Empty, kept = string.Empty;
+        string expected = string.Empty, kept = string.Empty, followed = string.Empty;
         try
         {
             await Eventually.Until(async () =>
             {
                 await using var scope = Services.CreateAsyncScope();
                 var reference = await scope.ServiceProvider.GetRequiredService<WallboardReader>().ReadAsync(Project, CancellationToken.None);
+                await FollowAsync(grain);
                 var board = (await grain.GetBoard()).Board;
                 expected = Comparable(reference);
                 kept = Comparable(board);
-                return reference is not null && expect(reference) && expected == kept;
+                followed = Comparable(follower);
+                return reference is not null && expect(reference) && expected == kept && kept == followed;
             }, step, TimeSpan.FromSeconds(20));
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"After '{step}' the kept board differs from storage's.\nstorage: {expected}\nkept:    {kept}");
+            Assert.Fail($"After '{step}' the kept board differs from storage's, or the one followed by its changes from it." +
+                $"\nstorage:  {expected}\nkept:     {kept}\nfollowed: {followed}");
         }
     }
+
+    /// <summary>A board kept as a gateway node keeps it: the whole board once, then only what changed since (the grain's deltas).</summary>
+    private ProjectBoard? follower;
+
+    private async Task FollowAsync(IProjectBoardGrain grain)
+    {
+        var news = follower is null ? await grain.GetBoard() : await grain.GetChangesSince(follower.Epoch, follower.Sequence);
+        if (news.Delta is { } delta)
+        {
+            Assert.Equal((follower!.Epoch, follower.Sequence), (delta.Epoch, delta.FromSequence));
+            follower = delta.ApplyTo(follower);
+            deltas++;
+        }
+        else
+        {
+            follower = news.Board;
+        }
+    }
+
+    private int deltas;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -1,17 +1,20 @@
-using HotlineGrains.Grains.Floor;
+using Orleans;
 
-namespace HotlineGrains.Gateway.Floor;
+namespace HotlineGrains.Grains.Floor;
 
 /// <summary>
 /// What changed on a project's board from <see cref="FromSequence"/> to <see cref="Sequence"/> (same
-/// <see cref="Epoch"/>), for screens that joined with <c>JoinLive</c>: the tickets and agents that
-/// changed or went (by id), and the small parts whole (calls, counts, alerts). On a screen that
-/// shows a number of rows (<see cref="ProjectBoard.Showing"/>) a ticket that moves out of them goes
-/// as removed and one that moves in as changed. A screen whose board
-/// is not at <see cref="FromSequence"/> of this epoch missed something and asks for the whole board
-/// (<c>Board</c>). The list order is the board's (<see cref="BoardFigures.OpenOrder"/>,
-/// <see cref="BoardFigures.AgentOrder"/>), which the screen applies as <see cref="ApplyTo"/> does.
+/// <see cref="Epoch"/>): the tickets and agents that changed or went (by id), and the small parts
+/// whole (calls, counts); the alerts only when they changed (null: as they were). A board grain
+/// answers a node with one (<see cref="IProjectBoardGrain.GetChangesSince"/>), and a node sends one to
+/// the screens that joined with <c>JoinLive</c>; on a screen that shows a number of rows
+/// (<see cref="ProjectBoard.Showing"/>) a ticket that moves out of them goes as removed and one that
+/// moves in as changed. Whoever's board is not at <see cref="FromSequence"/> of this epoch missed
+/// something and asks for the whole board. The list order is the board's
+/// (<see cref="BoardFigures.OpenOrder"/>, <see cref="BoardFigures.AgentOrder"/>), which a screen
+/// applies as <see cref="ApplyTo"/> does.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record BoardDelta(
     string ProjectId,
     long Epoch,
@@ -23,7 +26,7 @@ public sealed record BoardDelta(
     int ResolvedToday,
     int ClosedToday,
     double? SatisfactionToday,
-    IReadOnlyList<BoardAlert> Alerts,
+    IReadOnlyList<BoardAlert>? Alerts,
     IReadOnlyList<TicketOnBoard> Tickets,
     IReadOnlyList<string> RemovedTickets,
     IReadOnlyList<AgentOnBoard> Agents,
@@ -46,7 +49,7 @@ public sealed record BoardDelta(
         var afterAgents = after.Agents.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         return new BoardDelta(
             after.ProjectId, after.Epoch, before.Sequence, after.Sequence, after.GeneratedAt, after.Name, after.Calls,
-            after.ResolvedToday, after.ClosedToday, after.SatisfactionToday, after.Alerts,
+            after.ResolvedToday, after.ClosedToday, after.SatisfactionToday, after.Alerts.SequenceEqual(before.Alerts) ? null : after.Alerts,
             [.. after.OpenTickets.Where(t => !beforeTickets.TryGetValue(t.TicketId, out var was) || was != t)],
             [.. before.OpenTickets.Select(t => t.TicketId).Where(id => !afterTickets.Contains(id))],
             [.. after.Agents.Where(a => !beforeAgents.TryGetValue(a.Id, out var was) || was != a)],
@@ -68,6 +71,6 @@ public sealed record BoardDelta(
             ProjectId, Name, GeneratedAt, Calls,
             [.. agents.Values.Order(BoardFigures.AgentOrder)],
             [.. tickets.Values.Order(BoardFigures.OpenOrder)],
-            ResolvedToday, ClosedToday, SatisfactionToday, Alerts, Epoch, Sequence, Counts);
+            ResolvedToday, ClosedToday, SatisfactionToday, Alerts ?? before.Alerts, Epoch, Sequence, Counts);
     }
 }

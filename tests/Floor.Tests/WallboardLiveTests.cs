@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HotlineGrains.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -124,8 +125,10 @@ public sealed class WallboardLiveTests(ChromiumFixture chromium, ITestOutputHelp
             }));
         var agent = await gateway.TokenAsync("agent-gc-1");
 
+        // The first ticket's delta is lost; only a later one shows the page the gap, so the second ticket comes after the loss.
         Volatile.Write(ref dropNext, true);
         var (first, _) = await gateway.RecordComplaintAsync(Plaza, agent, "地下车库B区照明灯坏了三盏,晚上很暗。");
+        await Eventually.Until(() => Volatile.Read(ref dropped) == 1, "a delta lost on its way to the page");
         var (second, _) = await gateway.RecordComplaintAsync(Plaza, agent, "5号楼电梯按键失灵。");
 
         foreach (var ticket in new[] { first, second })

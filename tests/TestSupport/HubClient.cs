@@ -15,7 +15,7 @@ namespace HotlineGrains.Testing;
 /// </summary>
 public sealed class HubClient : IAsyncDisposable
 {
-    /// <summary>The client methods the wallboard hub calls; what they receive is kept from the start.</summary>
+    /// <summary>The client methods the wallboard hub calls (whole boards and deltas); what they receive is kept from the start.</summary>
     private static readonly string[] ClientMethods = ["Board", "BoardDelta"];
 
     private readonly HubConnection connection;
@@ -105,6 +105,10 @@ public sealed class HubClient : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The next message the server sent to any client method, in the order they came, with when it arrived.</summary>
+    public async Task<(string Target, JsonElement Argument, DateTimeOffset ReceivedAt)> NextAnyAsync(CancellationToken cancellationToken) =>
+        await received.Reader.ReadAsync(cancellationToken);
 
     public async ValueTask DisposeAsync() => await connection.DisposeAsync();
 }

@@ -147,12 +147,12 @@ public sealed class FloorBoard
     /// <summary>
     /// What changed on the board at <paramref name="now"/> for the tickets and agents named: their
     /// rows as the board has them now, or their ids as removed when they are no longer on it (not
-    /// open, out of the window, not serving the project); the small parts whole, the alerts only
-    /// when <paramref name="withAlerts"/>. Counting is one pass over the open tickets; no list is built.
+    /// open, out of the window, not serving the project); the small parts and the alerts
+    /// whole (the board grain leaves them out when a reader has them). Counting is one pass over the open tickets.
     /// </summary>
     public BoardDelta DeltaOf(
         IReadOnlyCollection<string> ticketIds, IReadOnlyCollection<string> agentIds, DateTimeOffset now,
-        long epoch, long fromSequence, long sequence, bool withAlerts)
+        long epoch, long fromSequence, long sequence)
     {
         ArgumentNullException.ThrowIfNull(ticketIds);
         ArgumentNullException.ThrowIfNull(agentIds);
@@ -188,18 +188,10 @@ public sealed class FloorBoard
         var figures = FiguresAt(now, open.Where(t => t.ReceivedAt >= windowStart).ToList(), agents.Values.Select(a => a.Agent));
         return new BoardDelta(
             ProjectId, epoch, fromSequence, sequence, now, Settings.Name, figures.Calls,
-            figures.ResolvedToday, figures.ClosedToday, figures.Satisfaction, withAlerts ? figures.Alerts : null,
+            figures.ResolvedToday, figures.ClosedToday, figures.Satisfaction, figures.Alerts,
             [.. changedTickets.Order(BoardFigures.OpenOrder)], [.. removedTickets.Order(StringComparer.Ordinal)],
             [.. changedAgents.Order(BoardFigures.AgentOrder)], [.. removedAgents.Order(StringComparer.Ordinal)],
             figures.Counts);
-    }
-
-    /// <summary>The board's alerts at <paramref name="now"/>, as <see cref="Build"/> lists them.</summary>
-    public IReadOnlyList<BoardAlert> AlertsAt(DateTimeOffset now)
-    {
-        var windowStart = now - BoardFigures.OpenWindow;
-        return BoardFigures.Alerts(
-            open.Where(t => t.ReceivedAt >= windowStart), SilenceAlertsAt(now), agents.Values.Select(a => a.Agent).Order(BoardFigures.AgentOrder));
     }
 
     /// <summary>Everything on a board but its lists of tickets and agents, at <paramref name="now"/>.</summary>

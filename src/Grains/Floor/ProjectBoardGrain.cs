@@ -38,7 +38,12 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
     /// <summary>The last change that cannot be said row by row (the day turned, the board was built anew): asked from before it, the answer is the whole board.</summary>
     private long wholeFrom;
 
-    /// <summary>The alerts after the last change, and the change that last changed them.</summary>
+    /// <summary>
+    /// The alerts as last worked out for a reader, and the last change at which they were found
+    /// moved. Every board or delta a node holds was worked out at its own sequence, so a node whose
+    /// sequence is at or after <see cref="alertsChangedAt"/> has the alerts as they are now. Worked
+    /// out per read, not per change: a change costs a pass over the open tickets only when read.
+    /// </summary>
     private IReadOnlyList<BoardAlert> alerts = [];
     private long alertsChangedAt;
 
@@ -82,8 +87,9 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
         var delta = board.DeltaOf(
             [.. since.Select(t => t.TicketId).OfType<string>().Distinct(StringComparer.Ordinal)],
             [.. since.Select(t => t.AgentId).OfType<string>().Distinct(StringComparer.Ordinal)],
-            now, epoch, knownSequence, sequence, withAlerts: alertsChangedAt > knownSequence);
-        return Task.FromResult(new BoardSnapshot(null, epoch, sequence, delta));
+            now, epoch, knownSequence, sequence);
+        NoteAlerts(delta.Alerts!);
+        return Task.FromResult(new BoardSnapshot(null, epoch, sequence, alertsChangedAt > knownSequence ? delta : delta with { Alerts = null }));
     }
 
     public Task Subscribe(IBoardObserver observer, TimeSpan lease)
@@ -185,8 +191,21 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
         }
     }
 
-    private BoardSnapshot Whole(FloorBoard kept, DateTimeOffset now) =>
-        new(kept.Build(now) with { Epoch = epoch, Sequence = sequence }, epoch, sequence);
+    private BoardSnapshot Whole(FloorBoard kept, DateTimeOffset now)
+    {
+        var whole = kept.Build(now) with { Epoch = epoch, Sequence = sequence };
+        NoteAlerts(whole.Alerts);
+        return new(whole, epoch, sequence);
+    }
+
+    private void NoteAlerts(IReadOnlyList<BoardAlert> now)
+    {
+        if (!now.SequenceEqual(alerts))
+        {
+            alerts = now;
+            alertsChangedAt = sequence;
+        }
+    }
 
     private async Task RebuildAsync(CancellationToken cancellationToken)
     {
@@ -202,8 +221,8 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
     }
 
     /// <summary>
-    /// Numbers the change, remembers what it touched (null: what cannot be said row by row), notes
-    /// whether the alerts moved, and tells every gateway whose subscription has not lapsed.
+    /// Numbers the change, remembers what it touched (null: what cannot be said row by row), and
+    /// tells every gateway whose subscription has not lapsed.
     /// </summary>
     private void Changed(Touched? touched)
     {
@@ -219,12 +238,6 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
             {
                 log.Dequeue();
             }
-        }
-
-        if (board is not null && board.AlertsAt(time.GetUtcNow()) is var current && !current.SequenceEqual(alerts))
-        {
-            alerts = current;
-            alertsChangedAt = sequence;
         }
 
         var now = Environment.TickCount64;

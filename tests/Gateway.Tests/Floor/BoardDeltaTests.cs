@@ -48,18 +48,19 @@ public sealed class BoardDeltaTests() : ClockedGateway("Sqlite")
         var whole = await screen.InvokeAsync("Board", Plaza);
         Assert.True(deltas.Max(d => d.Bytes) < whole.GetRawText().Length);
 
-        // Applied deltas and the whole board the node has agree, once the node has no more to send.
+        // What the screen is sent, applied as a page applies it, and the whole board the node has agree once the node has no more to send.
         await Eventually.Until(async () =>
         {
             var now = (await screen.InvokeAsync("Board", Plaza)).Deserialize<ProjectBoard>(Json)!;
             while (board.Sequence < now.Sequence)
             {
-                var (message, _) = await screen.NextAsync(WallboardHub.DeltaMethod);
-                board = message.Deserialize<BoardDelta>(Json)!.ApplyTo(board);
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                var (target, message, _) = await screen.NextAnyAsync(deadline.Token);
+                board = target == WallboardHub.DeltaMethod ? message.Deserialize<BoardDelta>(Json)!.ApplyTo(board) : message.Deserialize<ProjectBoard>(Json)!;
             }
 
             return Same(board, now);
-        }, "applied deltas equal the node's board");
+        }, "what the screen was sent equals the node's board");
     }
 
     [Fact]

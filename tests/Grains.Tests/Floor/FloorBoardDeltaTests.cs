@@ -25,7 +25,7 @@ public sealed class FloorBoardDeltaTests
 
         var changed = Row(4_321) with { Status = "Forwarded", Department = "工程部", NextDueAt = Now.AddMinutes(1) };
         Assert.True(board.Apply(new BoardTicketChanged(2, TicketOnBoard.From(changed), null, null)));
-        var delta = board.DeltaOf([changed.TicketId], [], Now, epoch: 7, fromSequence: 0, sequence: 1, withAlerts: false);
+        var delta = board.DeltaOf([changed.TicketId], [], Now, epoch: 7, fromSequence: 0, sequence: 1);
 
         var bytes = JsonSerializer.SerializeToUtf8Bytes(delta, Json).Length;
         Assert.True(bytes < 2048, $"a one-ticket delta of {bytes} bytes");
@@ -43,7 +43,7 @@ public sealed class FloorBoardDeltaTests
         var closed = Row(1) with { Status = "Closed", ClosedAt = Now };
         board.Apply(new BoardTicketChanged(2, TicketOnBoard.From(closed), Now, Now));
 
-        var delta = board.DeltaOf([closed.TicketId, "never-seen"], ["agent-gone"], Now, epoch: 7, fromSequence: 0, sequence: 1, withAlerts: true);
+        var delta = board.DeltaOf([closed.TicketId, "never-seen"], ["agent-gone"], Now, epoch: 7, fromSequence: 0, sequence: 1);
 
         Assert.Empty(delta.Tickets);
         Assert.Equal(["never-seen", closed.TicketId], delta.RemovedTickets);

@@ -11,7 +11,7 @@ internal sealed class BenchOptions
     /// <summary>The Npgsql setting the breakdown tries: keep a pooled connection's session as it is instead of sending DISCARD ALL before its next use.</summary>
     public const string NoResetOnClose = "No Reset On Close=true";
 
-    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients"];
+    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients", "floor"];
 
     /// <summary>The arguments as given, for the "command used" line of the report.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -86,6 +86,23 @@ internal sealed class BenchOptions
     /// <summary>How many hub clients of each kind the hubclients part holds at once, one count after another.</summary>
     public IReadOnlyList<int> HubClientCounts { get; private set; } = [1000, 2500, 5000];
 
+    /// <summary>Screens the floor part connects, split over its two gateway processes.</summary>
+    public int FloorScreens { get; private set; } = 5_000;
+
+    /// <summary>Open tickets on the floor part's board before its changes start.</summary>
+    public int FloorOpenTickets { get; private set; } = 10_000;
+
+    /// <summary>Changes (ticket intakes) the floor part sends per second, for <see cref="FloorSeconds"/>.</summary>
+    public double FloorChangesPerSecond { get; private set; } = 20;
+
+    public double FloorSeconds { get; private set; } = 60;
+
+    /// <summary>Agents on the floor part's project, who receive its tickets in turn.</summary>
+    public int FloorAgents { get; private set; } = 400;
+
+    /// <summary>Rows each floor screen asks for (JoinLive), as a wall display does.</summary>
+    public int FloorRows { get; private set; } = 100;
+
     /// <summary>Changes of each kind (ticket intakes, presence changes) whose way to every screen is timed.</summary>
     public int WallboardChanges { get; private set; } = 100;
 
@@ -151,6 +168,9 @@ internal sealed class BenchOptions
           wallboard  change-to-screen latency with 500 hub clients on the gateway process
           hubclients the official SignalR client against the project's lean one: memory per
                      connection in one process, connect time, a change's fan-out
+          floor      the live floor at scale: 5,000 screens over two gateway processes on PostgreSQL
+                     and RabbitMQ, 10,000 open tickets, 20 changes/s for a minute; change to every
+                     screen, bytes per change, gateway CPU and memory per screen
 
         Options (defaults in brackets):
           --seconds N              measured duration of each throughput cell [10]
@@ -185,6 +205,12 @@ internal sealed class BenchOptions
           --startup-runs N         gateway starts timed; the first is reported apart as cold [6]
           --wallboard-clients N    wallboard hub clients connected at once [500]
           --hub-clients 1000,2500,5000  clients of each kind the hubclients part holds at once [1000,2500,5000]
+          --floor-screens N        screens the floor part connects, half to each gateway [5000]
+          --floor-open N           open tickets on the board before the floor part's changes [10000]
+          --floor-rate N           changes per second in the floor part [20]
+          --floor-seconds S        how long the floor part sends changes [60]
+          --floor-rows N           rows each floor screen asks for [100]
+          --floor-agents N         agents on the project, receiving its tickets in turn [400]
           --wallboard-changes N    ticket intakes timed to every client's screen [100]
           --wallboard-presence-changes N   presence changes timed after them, 0 for none [100]
           --wallboard-interval MS  one change every MS milliseconds [200]
@@ -273,6 +299,12 @@ internal sealed class BenchOptions
                 case "startup-runs": options.StartupRuns = Int(name, Value(), 1); break;
                 case "wallboard-clients": options.WallboardClients = Int(name, Value(), 1); break;
                 case "hub-clients": options.HubClientCounts = IntList(name, Value()); break;
+                case "floor-screens": options.FloorScreens = Int(name, Value(), 2); break;
+                case "floor-open": options.FloorOpenTickets = Int(name, Value(), 0); break;
+                case "floor-rate": options.FloorChangesPerSecond = PositiveDouble(name, Value()); break;
+                case "floor-seconds": options.FloorSeconds = PositiveDouble(name, Value()); break;
+                case "floor-rows": options.FloorRows = Int(name, Value(), 1); break;
+                case "floor-agents": options.FloorAgents = Int(name, Value(), 1); break;
                 case "wallboard-changes": options.WallboardChanges = Int(name, Value(), 1); break;
                 case "wallboard-presence-changes": options.WallboardPresenceChanges = Int(name, Value(), 0); break;
                 case "wallboard-interval": options.WallboardIntervalMs = PositiveDouble(name, Value()); break;

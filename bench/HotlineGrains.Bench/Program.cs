@@ -311,10 +311,28 @@ try
     }
 
     hubClientsClock.Stop();
+
+    var floorStarted = DateTimeOffset.Now;
+    var floorClock = Stopwatch.StartNew();
+    FloorScaleRun? floor = null;
+    if (options.Parts.Contains("floor"))
+    {
+        try
+        {
+            floor = await FloorScaleBenchmark.RunAsync(options);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"floor: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"floor failed: {exception}");
+        }
+    }
+
+    floorClock.Stop();
     var machine = await Machine.DescribeAsync(options, pgbench);
     var report = new Report(options, machine, results, startedAt, clock.Elapsed);
     // The parts with a section of their own in docs/benchmarks.md, which a run of them alone replaces alone.
-    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients");
+    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients" or "floor");
     if (!onlyWallboard)
     {
         Console.WriteLine(report.Tables());
@@ -337,6 +355,14 @@ try
         Console.WriteLine(hubClientsSection);
     }
 
+    var floorSection = floor is not null
+        ? new FloorScaleReport(floor, machine, report.Command(), floorStarted, floorClock.Elapsed).Section()
+        : null;
+    if (floorSection is not null)
+    {
+        Console.WriteLine(floorSection);
+    }
+
     if (onlyWallboard)
     {
         foreach (var failure in results.Failures)
@@ -355,7 +381,7 @@ try
         {
             // Only these sections are this run's: the rest of the file stays as the last full run wrote it.
             var document = existing;
-            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection) })
+            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection), (FloorScaleReport.Place, floorSection) })
             {
                 if (section is not null)
                 {
@@ -364,7 +390,7 @@ try
             }
 
             await File.WriteAllTextAsync(path, document ?? string.Empty);
-            Progress.Say(wallboard is null && hubClientsSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
+            Progress.Say(wallboard is null && hubClientsSection is null && floorSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
         }
         else
         {
@@ -373,6 +399,11 @@ try
             if ((hubClientsSection ?? HubClientsReport.Place.Extract(existing)) is { } kept)
             {
                 document = HubClientsReport.Place.Splice(document, kept);
+            }
+
+            if ((floorSection ?? FloorScaleReport.Place.Extract(existing)) is { } keptFloor)
+            {
+                document = FloorScaleReport.Place.Splice(document, keptFloor);
             }
 
             await File.WriteAllTextAsync(path, document);

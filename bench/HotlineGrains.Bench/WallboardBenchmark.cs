@@ -499,10 +499,10 @@ internal static class WallboardBenchmark
         }
     }
 
-    private const double TicksPerSecond = 100; // USER_HZ
+    internal const double TicksPerSecond = 100; // USER_HZ
 
     /// <summary>utime + stime of one process, in clock ticks.</summary>
-    private static long ProcessTicks(int pid)
+    internal static long ProcessTicks(int pid)
     {
         try
         {
@@ -516,7 +516,7 @@ internal static class WallboardBenchmark
         }
     }
 
-    private static (double RssMb, double PeakRssMb, int Threads) GatewayMemory(int pid)
+    internal static (double RssMb, double PeakRssMb, int Threads) GatewayMemory(int pid)
     {
         double rss = double.NaN, peak = double.NaN;
         var threads = 0;

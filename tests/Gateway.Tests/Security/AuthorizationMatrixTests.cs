@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using HotlineGrains.Gateway.Floor;
 using HotlineGrains.Gateway.Security;
 using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Grains.Tickets;
@@ -91,8 +92,27 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
         Assert.Empty(covered.Except(endpoints));
     }
 
+    /// <summary>
+    /// Every method a screen may invoke on the wallboard hub, with the arguments the matrix calls it
+    /// with for a project: each must answer inside the caller's projects and look missing outside.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, Func<string, object?[]>> HubMethods = new Dictionary<string, Func<string, object?[]>>
+    {
+        [nameof(WallboardHub.Join)] = project => [project],
+        [nameof(WallboardHub.JoinLive)] = project => [project, 25],
+        [nameof(WallboardHub.Board)] = project => [project],
+    };
+
     [Fact]
-    public async Task Every_role_may_join_the_wallboard_hub_as_the_role_table_says_inside_its_projects_and_nowhere_else()
+    public void Every_method_of_the_wallboard_hub_has_a_row_in_the_matrix()
+    {
+        var methods = typeof(WallboardHub).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName).Select(m => m.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(HubMethods.Keys.Order(StringComparer.Ordinal), methods);
+    }
+
+    [Fact]
+    public async Task Every_role_may_call_each_wallboard_hub_method_as_the_role_table_says_inside_its_projects_and_nowhere_else()
     {
         var watchers = RoleTable.Of("WallboardHub").Roles;
         var mismatches = new List<string>();
@@ -110,27 +130,30 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
                 continue;
             }
 
-            await using (var inside = await gateway.ConnectToHub(gateway.Token(role)))
+            foreach (var (method, arguments) in HubMethods)
             {
-                var boards = await inside.InvokeAsync("Join", MatrixGateway.Project);
-                if (boards.GetArrayLength() != 1)
+                await using (var inside = await gateway.ConnectToHub(gateway.Token(role)))
                 {
-                    mismatches.Add($"{role} joining its own project got {boards.GetArrayLength()} boards");
+                    var answer = await Record.ExceptionAsync(() => inside.InvokeAsync(method, arguments(MatrixGateway.Project)));
+                    if (answer is not null)
+                    {
+                        mismatches.Add($"{role} calling {method} for its own project: {answer.Message}");
+                    }
+
+                    // Another project looks missing, exactly like one that does not exist.
+                    var outside = await Record.ExceptionAsync(() => inside.InvokeAsync(method, arguments(MatrixGateway.OtherProject)));
+                    if (outside is not HubError || !outside.Message.Contains("no project", StringComparison.Ordinal))
+                    {
+                        mismatches.Add($"{role} calling {method} for another project: {outside?.Message ?? "answered"}");
+                    }
                 }
 
-                // Another project looks missing, exactly like one that does not exist.
-                var outside = await Record.ExceptionAsync(() => inside.InvokeAsync("Join", MatrixGateway.OtherProject));
-                if (outside is not HubError || !outside.Message.Contains("no project", StringComparison.Ordinal))
+                await using var elsewhere = await gateway.ConnectToHub(gateway.Token(role, project: MatrixGateway.OtherProject));
+                var foreign = await Record.ExceptionAsync(() => elsewhere.InvokeAsync(method, arguments(MatrixGateway.Project)));
+                if (foreign is not HubError || !foreign.Message.Contains("no project", StringComparison.Ordinal))
                 {
-                    mismatches.Add($"{role} joining another project: {outside?.Message ?? "joined"}");
+                    mismatches.Add($"{role} of another project calling {method} for {MatrixGateway.Project}: {foreign?.Message ?? "answered"}");
                 }
-            }
-
-            await using var elsewhere = await gateway.ConnectToHub(gateway.Token(role, project: MatrixGateway.OtherProject));
-            var foreign = await Record.ExceptionAsync(() => elsewhere.InvokeAsync("Join", MatrixGateway.Project));
-            if (foreign is not HubError)
-            {
-                mismatches.Add($"{role} of another project joined {MatrixGateway.Project}");
             }
         }
 

@@ -12,8 +12,15 @@ public static class BoardFigures
     /// <summary>Open tickets older than this are not on the board; nobody keeps a complaint open for a quarter.</summary>
     public static readonly TimeSpan OpenWindow = TimeSpan.FromDays(90);
 
-    /// <summary>At most this many register rows are read when a board is built from storage.</summary>
-    public const int MaxRows = 5000;
+    /// <summary>Register rows read per query when a board is built from storage.</summary>
+    public const int PageRows = 5000;
+
+    /// <summary>
+    /// At most this many register rows of the open window are read when a board is built from
+    /// storage: ten times the open tickets of the largest operator the floor is measured for, so the
+    /// board counts every open ticket, and still a bound on a board grain's activation.
+    /// </summary>
+    public const int MaxRows = 100_000;
 
     /// <summary>LineSilent alerts this recent are on the board.</summary>
     public static readonly TimeSpan SilenceAlertsShown = TimeSpan.FromHours(12);

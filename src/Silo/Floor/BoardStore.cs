@@ -26,10 +26,36 @@ public sealed class BoardStore(IGrainFactory grains, IReadModels readModels) : I
         }
 
         var floor = await project.GetFloor(now);
-        var rows = await readModels.QueryAsync<TicketRegisterRow>(
-            new ReadModelQuery(TicketGrain.RegisterModel, [projectId]) { From = now - BoardFigures.OpenWindow, Limit = BoardFigures.MaxRows }, cancellationToken);
+        var rows = await WindowAsync(projectId, now, readModels, cancellationToken);
         var agents = await ServingAsync(projectId, readModels, cancellationToken);
-        return new BoardSources(settings, floor, rows.Items, agents);
+        return new BoardSources(settings, floor, rows, agents);
+    }
+
+    /// <summary>
+    /// Every register row of the open window, newest first, read in pages of
+    /// <see cref="BoardFigures.PageRows"/>: a large operator's project holds more open tickets than
+    /// one page, and a board built from the first page alone would miss the oldest (the most
+    /// overdue). Tickets recorded while the pages are read push rows down a page, so a row may come
+    /// twice; the first (newest) copy is kept.
+    /// </summary>
+    public static async Task<IReadOnlyList<TicketRegisterRow>> WindowAsync(string projectId, DateTimeOffset now, IReadModels readModels, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(readModels);
+        var rows = new List<TicketRegisterRow>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var offset = 0; offset < BoardFigures.MaxRows; offset += BoardFigures.PageRows)
+        {
+            var page = await readModels.QueryAsync<TicketRegisterRow>(
+                new ReadModelQuery(TicketGrain.RegisterModel, [projectId]) { From = now - BoardFigures.OpenWindow, Offset = offset, Limit = BoardFigures.PageRows },
+                cancellationToken);
+            rows.AddRange(page.Items.Where(row => seen.Add(row.TicketId)));
+            if (page.Items.Count < BoardFigures.PageRows || offset + page.Items.Count >= page.Total)
+            {
+                break;
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>

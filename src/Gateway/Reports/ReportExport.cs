@@ -1,3 +1,4 @@
+using HotlineGrains.Grains.Reports;
 using System.Globalization;
 using System.Text;
 using MiniExcelLibs;

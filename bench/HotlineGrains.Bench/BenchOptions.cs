@@ -11,7 +11,7 @@ internal sealed class BenchOptions
     /// <summary>The Npgsql setting the breakdown tries: keep a pooled connection's session as it is instead of sending DISCARD ALL before its next use.</summary>
     public const string NoResetOnClose = "No Reset On Close=true";
 
-    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients", "floor"];
+    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients", "floor", "reports"];
 
     /// <summary>The arguments as given, for the "command used" line of the report.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -146,7 +146,8 @@ internal sealed class BenchOptions
         || Parts.Contains("effects")
         || Parts.Contains("breakdown")
         || (Parts.Contains("reminders") && ReminderProviders.Contains("Postgres"))
-        || (Parts.Contains("outbox") && Providers.Contains("Postgres"));
+        || (Parts.Contains("outbox") && Providers.Contains("Postgres"))
+        || Parts.Contains("reports");
 
     public const string Usage = """
         HotlineGrains.Bench: the hotline's grains on Orleans, on SQLite and PostgreSQL; the gateway's
@@ -171,6 +172,8 @@ internal sealed class BenchOptions
           floor      the live floor at scale: 5,000 screens over two gateway processes on PostgreSQL
                      and RabbitMQ, 10,000 open tickets, 20 changes/s for a minute; change to every
                      screen, bytes per change, gateway CPU and memory per screen
+          reports    a month report over 100,000 tickets' facts on PostgreSQL (issue 12): cold, and
+                     p50 / slowest of 20 warm runs of the query the report endpoints make
 
         Options (defaults in brackets):
           --seconds N              measured duration of each throughput cell [10]

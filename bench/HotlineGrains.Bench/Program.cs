@@ -329,10 +329,25 @@ try
     }
 
     floorClock.Stop();
+
+    var reportsStarted = DateTimeOffset.Now;
+    ReportsRun? reports = null;
+    if (options.Parts.Contains("reports"))
+    {
+        try
+        {
+            reports = await ReportsBenchmark.RunAsync(options);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"reports: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"reports failed: {exception}");
+        }
+    }
     var machine = await Machine.DescribeAsync(options, pgbench);
     var report = new Report(options, machine, results, startedAt, clock.Elapsed);
     // The parts with a section of their own in docs/benchmarks.md, which a run of them alone replaces alone.
-    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients" or "floor");
+    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients" or "floor" or "reports");
     if (!onlyWallboard)
     {
         Console.WriteLine(report.Tables());
@@ -363,6 +378,12 @@ try
         Console.WriteLine(floorSection);
     }
 
+    var reportsSection = reports?.Section(machine, report.Command(), reportsStarted);
+    if (reportsSection is not null)
+    {
+        Console.WriteLine(reportsSection);
+    }
+
     if (onlyWallboard)
     {
         foreach (var failure in results.Failures)
@@ -381,7 +402,7 @@ try
         {
             // Only these sections are this run's: the rest of the file stays as the last full run wrote it.
             var document = existing;
-            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection), (FloorScaleReport.Place, floorSection) })
+            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection), (FloorScaleReport.Place, floorSection), (ReportsRun.Place, reportsSection) })
             {
                 if (section is not null)
                 {
@@ -390,7 +411,7 @@ try
             }
 
             await File.WriteAllTextAsync(path, document ?? string.Empty);
-            Progress.Say(wallboard is null && hubClientsSection is null && floorSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
+            Progress.Say(wallboard is null && hubClientsSection is null && floorSection is null && reportsSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
         }
         else
         {
@@ -404,6 +425,11 @@ try
             if ((floorSection ?? FloorScaleReport.Place.Extract(existing)) is { } keptFloor)
             {
                 document = FloorScaleReport.Place.Splice(document, keptFloor);
+            }
+
+            if ((reportsSection ?? ReportsRun.Place.Extract(existing)) is { } keptReports)
+            {
+                document = ReportsRun.Place.Splice(document, keptReports);
             }
 
             await File.WriteAllTextAsync(path, document);

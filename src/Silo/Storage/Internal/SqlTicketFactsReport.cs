@@ -31,14 +31,30 @@ internal sealed class SqlTicketFactsReport(IHotlineDatabase database) : ITicketF
         var (where, parameters) = Condition(query);
         await using var connection = await sql.OpenAsync(cancellationToken);
 
+        // PostgreSQL counts every dimension in one pass (grouping sets) and takes the percentiles in
+        // the totals' pass (percentile_disc is the nearest rank); SQLite has neither, and reads the
+        // period once per dimension and ranks the working times with window functions.
+        var postgres = sql.Name == StorageOptions.Postgres;
         var counts = Dimensions.ToDictionary(d => d.Name, _ => new SortedDictionary<string, int>(StringComparer.Ordinal));
-        var byDimension = string.Join("\nunion all ", Dimensions.Select(d => $"select '{d.Name}', {d.Column}, count(*) from f group by {d.Column}"));
-        await ReadAsync(connection, $"with f as materialized (select * from ticket_facts where {where})\n{byDimension}", parameters,
-            reader => counts[reader.GetString(0)][reader.GetString(1)] = Int(reader, 2), cancellationToken);
+        var byDimension = postgres
+            ? $"""
+                select case {string.Join(" ", Dimensions.Select(d => $"when grouping({d.Column}) = 0 then '{d.Name}'"))} end,
+                    coalesce({string.Join(", ", Dimensions.Select(d => d.Column))}), count(*)
+                from ticket_facts where {where}
+                group by grouping sets ({string.Join(", ", Dimensions.Select(d => $"({d.Column})"))})
+                """
+            : $"with f as materialized (select * from ticket_facts where {where})\n" +
+                string.Join("\nunion all ", Dimensions.Select(d => $"select '{d.Name}', {d.Column}, count(*) from f group by {d.Column}"));
+        await ReadAsync(connection, byDimension, parameters, reader => counts[reader.GetString(0)][reader.GetString(1)] = Int(reader, 2), cancellationToken);
 
         var clocks = string.Join(",\n", Clocks.Select(c =>
             $"count({c}_state), count(*) filter (where {c}_state = 'Met'), count(*) filter (where {c}_state in ('Missed', 'Breached'))"));
+        var ranks = postgres
+            ? "," + string.Join(",\n", Clocks.Select(c =>
+                $"percentile_disc(0.5) within group (order by {c}_seconds) / 60.0, percentile_disc(0.9) within group (order by {c}_seconds) / 60.0"))
+            : string.Empty;
         var totals = new int[12 + (3 * Clocks.Length)];
+        var percentiles = new Dictionary<string, (double? Median, double? P90)>(StringComparer.Ordinal);
         await ReadAsync(connection, $"""
             select count(*), count(*) filter (where urgent),
                 count(*) filter (where kind = 'Complaint' and founded), count(*) filter (where kind = 'Complaint' and not founded),
@@ -46,7 +62,7 @@ internal sealed class SqlTicketFactsReport(IHotlineDatabase database) : ITicketF
                 coalesce(sum(reopened), 0), count(*) filter (where resolved), count(*) filter (where closed),
                 coalesce(sum(callback_attempts), 0), count(*) filter (where callback_outcome = 'Satisfied'),
                 count(*) filter (where callback_outcome = 'Unsatisfied'), count(*) filter (where callback_outcome = 'Unreachable'),
-            {clocks}
+            {clocks}{ranks}
             from ticket_facts where {where}
             """, parameters, reader =>
             {
@@ -54,19 +70,26 @@ internal sealed class SqlTicketFactsReport(IHotlineDatabase database) : ITicketF
                 {
                     totals[i] = Int(reader, i);
                 }
+
+                for (var i = 0; postgres && i < Clocks.Length; i++)
+                {
+                    percentiles[Clocks[i]] = (Number(reader, totals.Length + (2 * i)), Number(reader, totals.Length + (2 * i) + 1));
+                }
             }, cancellationToken);
 
-        // Nearest rank (ReportFigures.Percentile): the value at row ceil(share × n), in integers
-        // (n + 1) / 2 for the median and (9n + 9) / 10 for p90, so both databases round alike.
-        var percentiles = new Dictionary<string, (double? Median, double? P90)>(StringComparer.Ordinal);
-        var ranked = string.Join("\nunion all ", Clocks.Select(c => $"""
-            select '{c}' as clock, {c}_seconds / 60.0 as minutes, row_number() over (order by {c}_seconds) as rn, count(*) over () as n
-            from ticket_facts where ({where}) and {c}_seconds is not null
-            """));
-        await ReadAsync(connection, $"""
-            select clock, min(minutes) filter (where rn = (n + 1) / 2), min(minutes) filter (where rn = (9 * n + 9) / 10)
-            from ({ranked}) ranked group by clock
-            """, parameters, reader => percentiles[reader.GetString(0)] = (Number(reader, 1), Number(reader, 2)), cancellationToken);
+        if (!postgres)
+        {
+            // Nearest rank (ReportFigures.Percentile): the value at row ceil(share × n), in integers
+            // (n + 1) / 2 for the median and (9n + 9) / 10 for p90.
+            var ranked = string.Join("\nunion all ", Clocks.Select(c => $"""
+                select '{c}' as clock, {c}_seconds / 60.0 as minutes, row_number() over (order by {c}_seconds) as rn, count(*) over () as n
+                from ticket_facts where ({where}) and {c}_seconds is not null
+                """));
+            await ReadAsync(connection, $"""
+                select clock, min(minutes) filter (where rn = (n + 1) / 2), min(minutes) filter (where rn = (9 * n + 9) / 10)
+                from ({ranked}) ranked group by clock
+                """, parameters, reader => percentiles[reader.GetString(0)] = (Number(reader, 1), Number(reader, 2)), cancellationToken);
+        }
 
         var reasons = new List<(string Project, string Reasons)>();
         await ReadAsync(connection, $"select project, unsatisfied_reasons from ticket_facts where ({where}) and unsatisfied_reasons is not null order by received_at, ticket_id",

@@ -55,6 +55,7 @@ public static class HotlineHostingExtensions
         AddClocks(services);
         services.AddSingleton<IHotlineDatabase>(_ => CreateDatabase(storage));
         services.AddSingleton<IReadModels, SqlReadModels>();
+        services.AddSingleton<IOpenTicketList, SqlOpenTicketList>();
         services.AddSingleton<IAuditTrail>(provider => new SqlAuditTrail(provider.GetRequiredService<IHotlineDatabase>()));
         services.AddHotlineBoards();
 

@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace HotlineGrains.Silo.Storage.Internal;
+
+/// <summary>
+/// The open-ticket list over the register rows. The model and the open statuses are written as
+/// literals, never parameters, and the deadline as the same expression as in migration 0007: the
+/// databases use that partial index only for a query that visibly implies it.
+/// </summary>
+internal abstract partial class SqlDatabase
+{
+    private const string OpenRegisterRows =
+        "model = 'ticket-register' and {0} not in ('Closed', 'Pending')";
+
+    public async Task<(IReadOnlyList<string> Documents, int Total, OpenTicketTally Counts)> QueryOpenTicketsAsync(OpenTicketQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var scopes = query.Scopes.ToList();
+        if (scopes.Count == 0)
+        {
+            return ([], 0, OpenTicketTally.Of([]));
+        }
+
+        string Field(string name) => JsonText("doc", name);
+        var open = new List<string>
+        {
+            string.Format(CultureInfo.InvariantCulture, OpenRegisterRows, Field("status")),
+            $"scope in ({string.Join(", ", scopes.Select((_, i) => "@scope" + i))})",
+        };
+        var parameters = new List<(string, object?)>(scopes.Select((scope, i) => ("scope" + i, (object?)scope)));
+        var filtered = new List<string>(open);
+        void Equal(string field, string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            if (value == OpenTicketQuery.Unassigned)
+            {
+                filtered.Add($"{Field(field)} is null");
+                return;
+            }
+
+            filtered.Add($"{Field(field)} = @{field}");
+            parameters.Add((field, value));
+        }
+
+        Equal("status", query.Status);
+        Equal("severity", query.Severity);
+        Equal("department", query.Department);
+        Equal("agent", query.Agent);
+        if (query.Risk is { } risk)
+        {
+            filtered.Add(risk switch
+            {
+                OpenTicketRisk.AtRisk => $"{Field("slaState")} = 'AtRisk'",
+                OpenTicketRisk.Breached => $"{Field("slaState")} in ('Breached', 'Missed')",
+                _ => $"{Field("slaState")} in ('AtRisk', 'Breached', 'Missed')",
+            });
+        }
+
+        var due = Field("nextDueAt");
+        var order = query.Order switch
+        {
+            OpenTicketOrder.Received => "sort_time, grain_key",
+            OpenTicketOrder.Severity => $"case {Field("severity")} when 'Complex' then 0 when 'General' then 1 else 2 end, {due} nulls last, sort_time, grain_key",
+            _ => $"{due} nulls last, sort_time, grain_key",
+        };
+
+        await using var connection = await OpenAsync(cancellationToken);
+        var groups = new List<(string, string, string?, int)>();
+        await using (var tally = Command(connection, null,
+            $"select {Field("status")}, {Field("severity")}, {Field("slaState")}, count(*) from read_models where {string.Join(" and ", open)} group by 1, 2, 3",
+            [.. parameters.Where(p => p.Item1.StartsWith("scope", StringComparison.Ordinal))]))
+        await using (var reader = await tally.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                groups.Add((reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture)));
+            }
+        }
+
+        var condition = string.Join(" and ", filtered);
+        int total;
+        await using (var count = Command(connection, null, $"select count(*) from read_models where {condition}", [.. parameters]))
+        {
+            total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        parameters.Add(("limit", query.Limit));
+        parameters.Add(("offset", query.Offset));
+        await using var select = Command(connection, null,
+            $"select doc from read_models where {condition} order by {order} limit @limit offset @offset", [.. parameters]);
+        await using var rows = await select.ExecuteReaderAsync(cancellationToken);
+        var documents = new List<string>();
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            documents.Add(rows.GetString(0));
+        }
+
+        return (documents, total, OpenTicketTally.Of(groups));
+    }
+}

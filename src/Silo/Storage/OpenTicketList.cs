@@ -60,6 +60,12 @@ public sealed record OpenTicketQuery(IReadOnlyCollection<string> Scopes)
 
     public OpenTicketRisk? Risk { get; init; }
 
+    /// <summary>
+    /// The department filter bounds the counts as well: a department user counts only the tickets
+    /// of its department, not the project's others.
+    /// </summary>
+    public bool CountsWithinDepartment { get; init; }
+
     public OpenTicketOrder Order { get; init; }
 
     public int Offset { get; init; }

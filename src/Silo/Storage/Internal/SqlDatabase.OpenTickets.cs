@@ -28,27 +28,26 @@ internal abstract partial class SqlDatabase
             $"scope in ({string.Join(", ", scopes.Select((_, i) => "@scope" + i))})",
         };
         var parameters = new List<(string, object?)>(scopes.Select((scope, i) => ("scope" + i, (object?)scope)));
-        var filtered = new List<string>(open);
-        void Equal(string field, string? value)
+        var filtered = new List<string>();
+        void Equal(string field, string? value, bool counted = false)
         {
             if (value is null)
             {
                 return;
             }
 
-            if (value == OpenTicketQuery.Unassigned)
+            var condition = value == OpenTicketQuery.Unassigned ? $"{Field(field)} is null" : $"{Field(field)} = @{field}";
+            (counted ? open : filtered).Add(condition);
+            if (value != OpenTicketQuery.Unassigned)
             {
-                filtered.Add($"{Field(field)} is null");
-                return;
+                parameters.Add((field, value));
             }
-
-            filtered.Add($"{Field(field)} = @{field}");
-            parameters.Add((field, value));
         }
 
+        Equal("department", query.Department, query.CountsWithinDepartment);
+        filtered.InsertRange(0, open);
         Equal("status", query.Status);
         Equal("severity", query.Severity);
-        Equal("department", query.Department);
         Equal("agent", query.Agent);
         if (query.Risk is { } risk)
         {
@@ -72,7 +71,7 @@ internal abstract partial class SqlDatabase
         var groups = new List<(string, string, string?, int)>();
         await using (var tally = Command(connection, null,
             $"select {Field("status")}, {Field("severity")}, {Field("slaState")}, count(*) from read_models where {string.Join(" and ", open)} group by 1, 2, 3",
-            [.. parameters.Where(p => p.Item1.StartsWith("scope", StringComparison.Ordinal))]))
+            [.. parameters.Where(p => p.Item1.StartsWith("scope", StringComparison.Ordinal) || (query.CountsWithinDepartment && p.Item1 == "department"))]))
         await using (var reader = await tally.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -82,10 +81,12 @@ internal abstract partial class SqlDatabase
             }
         }
 
+        var counts = OpenTicketTally.Of(groups);
         var condition = string.Join(" and ", filtered);
-        int total;
-        await using (var count = Command(connection, null, $"select count(*) from read_models where {condition}", [.. parameters]))
+        var total = counts.Open;
+        if (filtered.Count > open.Count)
         {
+            await using var count = Command(connection, null, $"select count(*) from read_models where {condition}", [.. parameters]);
             total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
 
@@ -100,6 +101,6 @@ internal abstract partial class SqlDatabase
             documents.Add(rows.GetString(0));
         }
 
-        return (documents, total, OpenTicketTally.Of(groups));
+        return (documents, total, counts);
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 
 namespace HotlineGrains.Silo.Storage.Internal;
@@ -83,24 +84,29 @@ internal abstract partial class SqlDatabase
 
         var counts = OpenTicketTally.Of(groups);
         var condition = string.Join(" and ", filtered);
-        var total = counts.Open;
-        if (filtered.Count > open.Count)
-        {
-            await using var count = Command(connection, null, $"select count(*) from read_models where {condition}", [.. parameters]);
-            total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
-
-        parameters.Add(("limit", query.Limit));
-        parameters.Add(("offset", query.Offset));
-        await using var select = Command(connection, null,
-            $"select doc from read_models where {condition} order by {order} limit @limit offset @offset", [.. parameters]);
-        await using var rows = await select.ExecuteReaderAsync(cancellationToken);
         var documents = new List<string>();
-        while (await rows.ReadAsync(cancellationToken))
+        await using (var select = Command(connection, null,
+            $"select doc from read_models where {condition} order by {order} limit @limit offset @offset",
+            [.. parameters, ("limit", query.Limit), ("offset", query.Offset)]))
+        await using (var rows = await select.ExecuteReaderAsync(cancellationToken))
         {
-            documents.Add(rows.GetString(0));
+            while (await rows.ReadAsync(cancellationToken))
+            {
+                documents.Add(rows.GetString(0));
+            }
         }
 
+        // Unfiltered, the counts say how many; a first page that is not full says it too. Only
+        // otherwise are the matching rows counted, a scan a live console would pay on every change.
+        var total = filtered.Count == open.Count ? counts.Open
+            : query.Offset == 0 && documents.Count < query.Limit ? documents.Count
+            : await CountAsync(connection, condition, parameters, cancellationToken);
         return (documents, total, counts);
+    }
+
+    private static async Task<int> CountAsync(DbConnection connection, string condition, List<(string, object?)> parameters, CancellationToken cancellationToken)
+    {
+        await using var count = Command(connection, null, $"select count(*) from read_models where {condition}", [.. parameters]);
+        return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 }

@@ -11,7 +11,7 @@ internal sealed class BenchOptions
     /// <summary>The Npgsql setting the breakdown tries: keep a pooled connection's session as it is instead of sending DISCARD ALL before its next use.</summary>
     public const string NoResetOnClose = "No Reset On Close=true";
 
-    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients", "floor"];
+    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients", "floor", "console"];
 
     /// <summary>The arguments as given, for the "command used" line of the report.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -171,6 +171,8 @@ internal sealed class BenchOptions
           floor      the live floor at scale: 5,000 screens over two gateway processes on PostgreSQL
                      and RabbitMQ, 10,000 open tickets, 20 changes/s for a minute; change to every
                      screen, bytes per change, gateway CPU and memory per screen
+          console    the supervisor console's open-ticket list at 10,000 open tickets on PostgreSQL:
+                     first page, a filter change, the last page, over HTTP (p50/p95/p99)
 
         Options (defaults in brackets):
           --seconds N              measured duration of each throughput cell [10]

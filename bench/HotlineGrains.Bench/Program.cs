@@ -329,10 +329,28 @@ try
     }
 
     floorClock.Stop();
+
+    var consoleStarted = DateTimeOffset.Now;
+    var consoleClock = Stopwatch.StartNew();
+    ConsoleListRun? consoleList = null;
+    if (options.Parts.Contains("console"))
+    {
+        try
+        {
+            consoleList = await ConsoleListBenchmark.RunAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"console: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"console failed: {exception}");
+        }
+    }
+
+    consoleClock.Stop();
     var machine = await Machine.DescribeAsync(options, pgbench);
     var report = new Report(options, machine, results, startedAt, clock.Elapsed);
     // The parts with a section of their own in docs/benchmarks.md, which a run of them alone replaces alone.
-    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients" or "floor");
+    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients" or "floor" or "console");
     if (!onlyWallboard)
     {
         Console.WriteLine(report.Tables());
@@ -363,6 +381,14 @@ try
         Console.WriteLine(floorSection);
     }
 
+    var consoleSection = consoleList is not null
+        ? new ConsoleListReport(consoleList, machine, report.Command(), consoleStarted, consoleClock.Elapsed).Section()
+        : null;
+    if (consoleSection is not null)
+    {
+        Console.WriteLine(consoleSection);
+    }
+
     if (onlyWallboard)
     {
         foreach (var failure in results.Failures)
@@ -381,7 +407,7 @@ try
         {
             // Only these sections are this run's: the rest of the file stays as the last full run wrote it.
             var document = existing;
-            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection), (FloorScaleReport.Place, floorSection) })
+            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection), (FloorScaleReport.Place, floorSection), (ConsoleListReport.Place, consoleSection) })
             {
                 if (section is not null)
                 {
@@ -390,7 +416,7 @@ try
             }
 
             await File.WriteAllTextAsync(path, document ?? string.Empty);
-            Progress.Say(wallboard is null && hubClientsSection is null && floorSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
+            Progress.Say(wallboard is null && hubClientsSection is null && floorSection is null && consoleSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
         }
         else
         {
@@ -404,6 +430,11 @@ try
             if ((floorSection ?? FloorScaleReport.Place.Extract(existing)) is { } keptFloor)
             {
                 document = FloorScaleReport.Place.Splice(document, keptFloor);
+            }
+
+            if ((consoleSection ?? ConsoleListReport.Place.Extract(existing)) is { } keptConsole)
+            {
+                document = ConsoleListReport.Place.Splice(document, keptConsole);
             }
 
             await File.WriteAllTextAsync(path, document);

@@ -11,7 +11,7 @@ internal sealed class BenchOptions
     /// <summary>The Npgsql setting the breakdown tries: keep a pooled connection's session as it is instead of sending DISCARD ALL before its next use.</summary>
     public const string NoResetOnClose = "No Reset On Close=true";
 
-    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients", "floor", "reports"];
+    public static readonly string[] AllParts = ["turns", "pgbench", "raw", "effects", "breakdown", "reminders", "outbox", "startup", "wallboard", "hubclients", "floor", "reports", "console"];
 
     /// <summary>The arguments as given, for the "command used" line of the report.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -174,6 +174,8 @@ internal sealed class BenchOptions
                      screen, bytes per change, gateway CPU and memory per screen
           reports    a month report over 100,000 tickets' facts on PostgreSQL (issue 12): cold, and
                      p50 / slowest of 20 warm runs of the query the report endpoints make
+          console    the supervisor console's open-ticket list at 10,000 open tickets on PostgreSQL:
+                     first page, a filter change, the last page, over HTTP (p50/p95/p99)
 
         Options (defaults in brackets):
           --seconds N              measured duration of each throughput cell [10]

@@ -18,12 +18,7 @@ internal sealed class FloorScaleReport(FloorScaleRun run, Machine machine, strin
     {
         var r = run;
         var perGateway = r.Joined / 2.0;
-        var text = new StringBuilder();
-        text.AppendLine(Place.StartMarker);
-        text.AppendLine("## The live floor at scale: screens over two gateways");
-        text.AppendLine();
-        text.AppendLine(Invariant, $"Run {startedAt:yyyy-MM-dd HH:mm} ({elapsed.TotalMinutes:F1} min) on {machine.Cpu}, {machine.Processors} processors: `{command}`.");
-        text.AppendLine();
+        var text = Place.Begin("The live floor at scale: screens over two gateways", startedAt, elapsed, machine, command);
         text.AppendLine(Invariant,
             $"Two gateway processes, each a silo of one cluster on PostgreSQL with RabbitMQ (this machine's, on loopback); {r.OpenAtStart:N0} open tickets on one project's board, received by {r.Agents:N0} agents in turn; {r.Joined:N0} of {r.Screens:N0} screens joined live (`JoinLive`, {r.Rows} rows), half on each gateway, all held by the benchmark process with the official SignalR client; then {r.Changes:N0} ticket intakes at a steady rate, alternately through each gateway. A change is timed from its request to each screen holding a board or delta that counts it (the n-th ticket of the run counted from the n-th request sent).");
         text.AppendLine();

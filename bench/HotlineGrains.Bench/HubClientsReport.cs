@@ -12,12 +12,7 @@ internal sealed class HubClientsReport(IReadOnlyList<HubClientsRun> runs, Machin
 
     public string Section()
     {
-        var text = new StringBuilder();
-        text.AppendLine(Place.StartMarker);
-        text.AppendLine("## Hub clients: the official SignalR client against the lean one");
-        text.AppendLine();
-        text.AppendLine(Invariant, $"Run {startedAt:yyyy-MM-dd HH:mm} ({elapsed.TotalMinutes:F1} min) on {machine.Cpu}, {machine.Processors} processors: `{command}`.");
-        text.AppendLine();
+        var text = Place.Begin("Hub clients: the official SignalR client against the lean one", startedAt, elapsed, machine, command);
         text.AppendLine("Which client holds many wall displays in one process (the tests', the wallboard benchmark's): `HubClient` (tests/TestSupport) is `Microsoft.AspNetCore.SignalR.Client`'s `HubConnection`; `LeanHubClient` speaks the JSON hub protocol over a bare `ClientWebSocket` and was written when the package was not served here.");
         text.AppendLine();
         text.AppendLine("| client | clients | joined | connect + Join all, s | heap per client, kB | change → every client p50 / p99 / max, ms | pairs seen | CPU here per change, ms | error |");

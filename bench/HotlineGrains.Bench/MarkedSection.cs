@@ -38,4 +38,18 @@ internal sealed record MarkedSection(string StartMarker, string EndMarker)
         var after = document[(end + EndMarker.Length)..].TrimStart('\r', '\n');
         return document[..start] + section + (after.Length > 0 ? Environment.NewLine + after : string.Empty);
     }
+
+    /// <summary>The start of a part's section: its marker, its title and the line saying when, where and how it ran.</summary>
+    public System.Text.StringBuilder Begin(string title, DateTimeOffset startedAt, TimeSpan elapsed, Machine machine, string command)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(StartMarker);
+        text.AppendLine("## " + title);
+        text.AppendLine();
+        text.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
+            $"Run {startedAt:yyyy-MM-dd HH:mm} ({elapsed.TotalMinutes:F1} min) on {machine.Cpu}, {machine.Processors} processors: `{command}`.");
+        text.AppendLine();
+        return text;
+    }
 }

@@ -344,10 +344,28 @@ try
             Progress.Say($"reports failed: {exception}");
         }
     }
+
+    var consoleStarted = DateTimeOffset.Now;
+    var consoleClock = Stopwatch.StartNew();
+    ConsoleListRun? consoleList = null;
+    if (options.Parts.Contains("console"))
+    {
+        try
+        {
+            consoleList = await ConsoleListBenchmark.RunAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            results.Failures.Add($"console: {exception.GetType().Name}: {exception.Message}");
+            Progress.Say($"console failed: {exception}");
+        }
+    }
+
+    consoleClock.Stop();
     var machine = await Machine.DescribeAsync(options, pgbench);
     var report = new Report(options, machine, results, startedAt, clock.Elapsed);
     // The parts with a section of their own in docs/benchmarks.md, which a run of them alone replaces alone.
-    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients" or "floor" or "reports");
+    var onlyWallboard = options.Parts.All(p => p is "wallboard" or "hubclients" or "floor" or "reports" or "console");
     if (!onlyWallboard)
     {
         Console.WriteLine(report.Tables());
@@ -384,6 +402,14 @@ try
         Console.WriteLine(reportsSection);
     }
 
+    var consoleSection = consoleList is not null
+        ? new ConsoleListReport(consoleList, machine, report.Command(), consoleStarted, consoleClock.Elapsed).Section()
+        : null;
+    if (consoleSection is not null)
+    {
+        Console.WriteLine(consoleSection);
+    }
+
     if (onlyWallboard)
     {
         foreach (var failure in results.Failures)
@@ -402,7 +428,7 @@ try
         {
             // Only these sections are this run's: the rest of the file stays as the last full run wrote it.
             var document = existing;
-            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection), (FloorScaleReport.Place, floorSection), (ReportsRun.Place, reportsSection) })
+            foreach (var (place, section) in new[] { (WallboardReport.Place, wallboard), (HubClientsReport.Place, hubClientsSection), (FloorScaleReport.Place, floorSection), (ReportsRun.Place, reportsSection), (ConsoleListReport.Place, consoleSection) })
             {
                 if (section is not null)
                 {
@@ -411,7 +437,7 @@ try
             }
 
             await File.WriteAllTextAsync(path, document ?? string.Empty);
-            Progress.Say(wallboard is null && hubClientsSection is null && floorSection is null && reportsSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
+            Progress.Say(wallboard is null && hubClientsSection is null && floorSection is null && reportsSection is null && consoleSection is null ? $"no figures; {path} left as it was" : $"wrote this run's sections of {path}");
         }
         else
         {
@@ -430,6 +456,11 @@ try
             if ((reportsSection ?? ReportsRun.Place.Extract(existing)) is { } keptReports)
             {
                 document = ReportsRun.Place.Splice(document, keptReports);
+            }
+
+            if ((consoleSection ?? ConsoleListReport.Place.Extract(existing)) is { } keptConsole)
+            {
+                document = ConsoleListReport.Place.Splice(document, keptConsole);
             }
 
             await File.WriteAllTextAsync(path, document);

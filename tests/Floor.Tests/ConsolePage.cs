@@ -32,7 +32,7 @@ public sealed class ConsolePage : IAsyncDisposable
     /// Playwright's clock, installed before the page loads, so a test moves time on instead of waiting.
     /// </summary>
     public static async Task<ConsolePage> OpenAsync(
-        ChromiumFixture chromium, Uri gateway, string pathAndQuery, bool fakeClock = false, int width = 1920, int height = 1080)
+        ChromiumFixture chromium, Uri gateway, string pathAndQuery, bool fakeClock = false, int width = 1920, int height = 1080, Func<IPage, Task>? prepare = null)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -47,6 +47,11 @@ public sealed class ConsolePage : IAsyncDisposable
             if (fakeClock)
             {
                 await page.Clock.InstallAsync();
+            }
+
+            if (prepare is not null)
+            {
+                await prepare(page);
             }
 
             await page.GotoAsync(new Uri(gateway, pathAndQuery).ToString());

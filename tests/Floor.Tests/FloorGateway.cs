@@ -65,6 +65,10 @@ public sealed class FloorGateway : IAsyncDisposable
 
     public Task<string> TokenAsync(string user) => process.DemoTokenAsync(user);
 
+    /// <summary>Register rows written straight into the gateway's database (see <see cref="OpenTicketSeed"/>).</summary>
+    public Task SeedAsync(IReadOnlyList<Grains.Tickets.TicketRegisterRow> rows) =>
+        OpenTicketSeed.InsertIntoSqliteAsync(Path.Combine(directory, "hotline.db"), rows);
+
     /// <summary>
     /// Records a complaint (<see cref="SampleIntake"/>) and returns it with the moment its
     /// answer arrived (<see cref="Stopwatch.GetTimestamp"/>), before the body is read.

@@ -106,7 +106,7 @@ public sealed class OpenApiDocumentTests(OpenApiGateway gateway) : IClassFixture
         Assert.Equal(new[]
             {
                 "ExportRegisterCsv", "GetDayReport", "GetMonthReport", "GetRangeReport", "GetWeekReport",
-                "ListCustomers", "ListTickets", "QueryAuditTrail", "RecordCallEvent", "RecordTicket",
+                "ListCustomers", "ListOpenTickets", "ListTickets", "QueryAuditTrail", "RecordCallEvent", "RecordTicket",
             },
             limited.Select(o => o.Id).Order(StringComparer.Ordinal));
         Assert.All(limited, o => Assert.NotNull(o.Operation["responses"]!["429"]!["headers"]!["Retry-After"]));

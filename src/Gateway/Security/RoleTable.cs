@@ -39,6 +39,7 @@ public static class RoleTable
         // Tickets: bulk reads are for those who manage the floor; one ticket at a time for those who work it.
         new("RecordTicket", "record a ticket (intake)", [Agent, Supervisor]),
         new("ListTickets", "list the ticket register", [Supervisor, ProjectManager, Admin, Department], OwnDepartments),
+        new("ListOpenTickets", "list open tickets, filtered and paged (supervisor console)", [Supervisor, ProjectManager, Admin, Department], OwnDepartments),
         new("ExportRegisterCsv", "export the register as CSV", [Supervisor, ProjectManager, Admin]),
         new("GetTicket", "read a ticket", [Agent, Supervisor, Department, ProjectManager, Admin], OwnDepartments),
         new("GetHandlingForm", "read a ticket's handling form", [Agent, Supervisor, Department, ProjectManager, Admin], OwnDepartments),

@@ -27,6 +27,7 @@ internal static class TicketEndpoints
             .WithSummary("The ticket register: filter by status, kind, severity, assignee, department and received time; 50 a page.")
             .Produces<RegisterPage>().ProducesValidationProblem().ProducesProblem(404)
             .InCallersProject().RequireRateLimiting(SecurityExtensions.ReadsLimit).Audited("register", "projectId");
+        tickets.MapOpenTicketEndpoints();
         tickets.MapGet("/tickets/{ticketId}", Get).WithName("GetTicket")
             .WithSummary("A ticket with its SLA clocks and allowed next steps; the ETag header is its version.")
             .Produces<TicketView>().ProducesValidationProblem().ProducesProblem(404)

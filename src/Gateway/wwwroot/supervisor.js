@@ -40,7 +40,19 @@
   }
 
   // ---------------------------------------------------------------------------------- the list
+  // The open tickets come a page at a time from GET /api/projects/{id|*}/open-tickets, filtered,
+  // sorted and counted by the server, so 10,000 open tickets cost what 10 do. The hub's boards say
+  // when something changed (and carry the agents): each change re-asks the page on screen, at most
+  // once per REFRESH_GAP_MS and never two at once, so a busy floor cannot flood the server.
+  const PAGE_SIZE = 50;
+  const REFRESH_GAP_MS = 300;
+  /** Agents listed in the side panel; the chips above it count them all. */
+  const AGENTS_SHOWN = 60;
+
   let view = F.flatten(new Map());
+  /** The page on screen: { items, total, page, pageSize, counts }, as the server answered. */
+  let list = { items: [], total: 0, page: 1, pageSize: PAGE_SIZE, counts: { open: 0, byStatus: {}, bySeverity: {} } };
+  let pageNumber = 1;
   const knownDepartments = new Set();
 
   const filterInputs = {
@@ -50,6 +62,7 @@
     department: $('filter-department'),
     agent: $('filter-agent'),
     atRisk: $('filter-at-risk'),
+    sort: $('sort'),
   };
 
   function agentName(id) {
@@ -58,13 +71,13 @@
   }
 
   function fillFilters() {
-    const count = (key, value) => view.tickets.filter((t) => t[key] === value).length;
+    const count = (map, key) => (list.counts && list.counts[map] && list.counts[map][key]) || 0;
     F.fillSelect(filterInputs.project, [['', '全部 All'], ...view.boards.map((b) => [b.projectId, b.name])]);
     F.fillSelect(filterInputs.status, [['', '全部 All'],
-      ...F.OPEN_STATUSES.map((s) => [s, `${label(F.STATUS, s)} ${F.humanize(s)} (${count('status', s)})`])]);
+      ...F.OPEN_STATUSES.map((s) => [s, `${label(F.STATUS, s)} ${F.humanize(s)} (${count('byStatus', s)})`])]);
     F.fillSelect(filterInputs.severity, [['', '全部 All'],
-      ...F.SEVERITY_ORDER.map((s) => [s, `${F.SEVERITY[s]} ${s} (${count('severity', s)})`])]);
-    for (const t of view.tickets) {
+      ...F.SEVERITY_ORDER.map((s) => [s, `${F.SEVERITY[s]} ${s} (${count('bySeverity', s)})`])]);
+    for (const t of list.items) {
       if (t.department) {
         knownDepartments.add(t.department);
       }
@@ -77,20 +90,90 @@
     filterInputs.project.disabled = view.boards.length < 2 && !filterInputs.project.value;
   }
 
-  function matches(t) {
-    const f = {
-      project: filterInputs.project.value,
-      status: filterInputs.status.value,
-      severity: filterInputs.severity.value,
-      department: filterInputs.department.value,
-      agent: filterInputs.agent.value,
-    };
-    return (!f.project || t.projectId === f.project)
-      && (!f.status || t.status === f.status)
-      && (!f.severity || t.severity === f.severity)
-      && (!f.department || (f.department === '-' ? !t.department : t.department === f.department))
-      && (!f.agent || (f.agent === '-' ? !t.agent : t.agent === f.agent))
-      && (!filterInputs.atRisk.checked || F.AT_RISK.includes(t.slaState));
+  /** The page the filters, the order and the page number ask for. */
+  function pagePath() {
+    const scope = filterInputs.project.value || projectParam;
+    const query = new URLSearchParams();
+    for (const name of ['status', 'severity', 'department', 'agent']) {
+      if (filterInputs[name].value) {
+        query.set(name, filterInputs[name].value);
+      }
+    }
+    if (filterInputs.atRisk.checked) {
+      query.set('risk', 'any');
+    }
+    query.set('sort', filterInputs.sort.value || 'deadline');
+    query.set('page', String(pageNumber));
+    query.set('pageSize', String(PAGE_SIZE));
+    return `/api/projects/${encodeURIComponent(scope)}/open-tickets?${query}`;
+  }
+
+  const filtered = () => ['status', 'severity', 'department', 'agent'].some((n) => filterInputs[n].value) || filterInputs.atRisk.checked;
+
+  let askedSeq = 0;
+  let asking = false;
+  let askAgain = false;
+  let lastAskedAt = 0;
+  let askTimer = null;
+
+  /** Asks for the page on screen again soon: coalesced, at most one request at a time. */
+  function refreshSoon() {
+    if (asking) {
+      askAgain = true;
+      return;
+    }
+    if (!askTimer) {
+      askTimer = setTimeout(() => {
+        askTimer = null;
+        askPage();
+      }, Math.max(0, lastAskedAt + REFRESH_GAP_MS - Date.now()));
+    }
+  }
+
+  /** Asks for the page now (a filter or page changed): an answer to an older question is dropped. */
+  async function askPage() {
+    const seq = ++askedSeq;
+    asking = true;
+    lastAskedAt = Date.now();
+    document.body.dataset.list = 'loading';
+    try {
+      const answer = await api.get(pagePath());
+      if (seq !== askedSeq) {
+        return;
+      }
+      if (answer.ok) {
+        list = answer.data;
+        document.body.dataset.list = 'ready';
+        // A page past the end (tickets closed meanwhile): show the last one there is.
+        const last = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
+        if (pageNumber > last) {
+          pageNumber = last;
+          askAgain = true;
+        }
+        renderTickets();
+        fillFilters();
+      } else {
+        document.body.dataset.list = 'problem';
+        setText('ticket-count', `cannot list 无法读取: ${F.problemText(answer)}`);
+      }
+    } catch (error) {
+      if (seq === askedSeq) {
+        document.body.dataset.list = 'problem';
+      }
+    } finally {
+      if (seq === askedSeq) {
+        asking = false;
+        if (askAgain) {
+          askAgain = false;
+          refreshSoon();
+        }
+      }
+    }
+  }
+
+  function turnTo(page) {
+    pageNumber = page;
+    askPage();
   }
 
   /** Who the console acts for, with the names of the projects on its boards. */
@@ -110,25 +193,31 @@
   }
 
   function renderTickets() {
-    const all = F.sortTickets(view.tickets);
-    const shown = all.filter(matches);
     const several = view.boards.length > 1;
     document.body.dataset.scope = several ? 'all' : 'project';
-    setText('ticket-count', shown.length === all.length ? `${all.length} open 未结` : `${shown.length} of ${all.length} shown 显示`);
+    const open = list.counts ? list.counts.open : list.total;
+    setText('ticket-count', filtered() ? `${list.total} of ${open} shown 显示` : `${list.total} open 未结`);
+    const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
+    setText('page-label', `${pageNumber} / ${pages}`);
+    $('page-label').dataset.page = String(pageNumber);
+    $('page-label').dataset.pages = String(pages);
+    $('page-first').disabled = $('page-prev').disabled = pageNumber <= 1;
+    $('page-next').disabled = $('page-last').disabled = pageNumber >= pages;
     const selected = panel ? panel.ticketId : null;
-    const rows = shown.map((t) => el('tr', {
+    const rows = list.items.map((t) => el('tr', {
       'data-testid': `ticket-${t.number}`,
       'data-ticket-id': t.ticketId,
       'data-project': t.projectId,
       'data-agent': t.agent || '',
       'data-department': t.department || '',
       'data-status': t.status,
+      'data-severity': t.severity,
       'data-sla': t.slaState || 'None',
       'aria-selected': t.ticketId === selected ? 'true' : null,
     },
     el('td', null, F.slaBadge(t)),
     el('td', { class: 'number' }, t.number),
-    el('td', { class: 'project-col muted' }, t.projectName),
+    el('td', { class: 'project-col muted' }, view.names.get(t.projectId) || t.projectId),
     el('td', null, F.kindAndFlags(t, { escalated: `escalation-${t.number}` })),
     el('td', null, label(F.STATUS, t.status)),
     el('td', { 'data-testid': `agent-of-${t.number}` }, t.agent ? agentName(t.agent) : '—'),
@@ -150,7 +239,10 @@
     $('agents-by-state').replaceChildren(...F.ordered(byState, F.PRESENCE_ORDER)
       .map((p) => F.chip(label(F.PRESENCE, p), byState.get(p), { 'data-testid': `agents-${p}`, 'data-presence': p })));
     const chosen = filterInputs.agent.value;
-    const rows = agents.map((a) => el('button', {
+    // The chosen agent stays in the panel even when past the first AGENTS_SHOWN.
+    const shown = agents.slice(0, AGENTS_SHOWN);
+    const extra = agents.find((a) => a.id === chosen && !shown.includes(a));
+    const rows = [...shown, ...(extra ? [extra] : [])].map((a) => el('button', {
       type: 'button',
       class: 'agent',
       'data-testid': `agent-${a.id}`,
@@ -165,26 +257,34 @@
     F.presenceBadge(a, `agent-${a.id}-state`),
     el('span', { class: 'timer', 'data-since': a.since }),
     el('span', { class: 'num', title: 'open tickets 未结工单' }, String(a.openTickets ?? 0))));
+    const more = agents.length - rows.length;
+    if (more > 0) {
+      rows.push(el('p', { class: 'empty', 'data-testid': 'agents-more' }, `+${more} more 更多: choose one under 坐席 Agent above`));
+    }
     $('agent-rows').replaceChildren(...(rows.length ? rows : [el('p', { class: 'empty' }, 'No agents 无坐席')]));
   }
 
-  for (const input of Object.values(filterInputs)) {
-    input.addEventListener('change', () => {
-      renderTickets();
-      renderAgents();
-    });
-  }
-  $('filters').addEventListener('reset', () => setTimeout(() => {
-    renderTickets();
+  /** A filter or the order changed: back to the first page, asked at once. */
+  function filtersChanged() {
+    pageNumber = 1;
+    askPage();
     renderAgents();
-  }));
+  }
+
+  for (const input of Object.values(filterInputs)) {
+    input.addEventListener('change', filtersChanged);
+  }
+  $('filters').addEventListener('reset', () => setTimeout(filtersChanged));
   $('filters').addEventListener('submit', (event) => event.preventDefault());
+  $('page-first').addEventListener('click', () => turnTo(1));
+  $('page-prev').addEventListener('click', () => turnTo(Math.max(1, pageNumber - 1)));
+  $('page-next').addEventListener('click', () => turnTo(pageNumber + 1));
+  $('page-last').addEventListener('click', () => turnTo(Math.max(1, Math.ceil(list.total / PAGE_SIZE))));
   $('agent-rows').addEventListener('click', (event) => {
     const row = event.target.closest('[data-agent-id]');
     if (row) {
       filterInputs.agent.value = filterInputs.agent.value === row.dataset.agentId ? '' : row.dataset.agentId;
-      renderTickets();
-      renderAgents();
+      filtersChanged();
     }
   });
   $('ticket-rows').addEventListener('click', (event) => {
@@ -223,10 +323,11 @@
   }
 
   async function openPanel(ticketId, action) {
-    const row = view.tickets.find((t) => t.ticketId === ticketId);
-    if (!row) {
+    const found = list.items.find((t) => t.ticketId === ticketId);
+    if (!found) {
       return;
     }
+    const row = { ...found, projectName: view.names.get(found.projectId) || found.projectId };
     panel = { ticketId, projectId: row.projectId, number: row.number, ticket: null, etag: null, seq: ++panelSeq, agents: [] };
     const seq = panel.seq;
     $('action-panel').hidden = false;
@@ -473,12 +574,17 @@
     }
   })();
 
+  // The boards bring the agents and say when anything changed; their rows are not the list (one
+  // row is asked for: the fewest a screen may take), so each change re-asks the page on screen.
   F.connectFloor({
     auth,
     projectId: projectParam,
+    rows: () => 1,
     onChange: (boards) => {
       view = F.flatten(boards);
       scheduleRender();
+      refreshSoon();
     },
   });
+  askPage();
 })();

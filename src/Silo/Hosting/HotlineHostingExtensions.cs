@@ -56,6 +56,7 @@ public static class HotlineHostingExtensions
         services.AddSingleton<IHotlineDatabase>(_ => CreateDatabase(storage));
         services.AddSingleton<IReadModels, SqlReadModels>();
         services.AddSingleton<ITicketFactsReport>(provider => new SqlTicketFactsReport(provider.GetRequiredService<IHotlineDatabase>()));
+        services.AddSingleton<IOpenTicketList, SqlOpenTicketList>();
         services.AddSingleton<IAuditTrail>(provider => new SqlAuditTrail(provider.GetRequiredService<IHotlineDatabase>()));
         services.AddHotlineBoards();
 

@@ -19,6 +19,9 @@ public interface IHotlineDatabase : IAsyncDisposable
     /// <summary>Rows of a read model, newest first (or oldest first), with the total before paging.</summary>
     Task<(IReadOnlyList<string> Documents, int Total)> QueryReadModelAsync(ReadModelQuery query, CancellationToken cancellationToken);
 
+    /// <summary>A page of open tickets' register rows (see <see cref="IOpenTicketList"/>), the number matching, and the counts of all.</summary>
+    Task<(IReadOnlyList<string> Documents, int Total, OpenTicketTally Counts)> QueryOpenTicketsAsync(OpenTicketQuery query, CancellationToken cancellationToken);
+
     /// <summary>
     /// Takes the right to relay the outbox. Only one holder at a time across all nodes, so events
     /// leave in order; the right dies with the holder's connection. Null when another node holds it.

@@ -226,6 +226,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
             Api("POST", "/api/projects/{projectId}/tickets", $"/api/projects/{p}/tickets", Invalid, "RecordTicket", BadRequest),
             // The department token answers for 工程部 alone: its register is 工程部's tickets.
             Api("GET", "/api/projects/{projectId}/tickets", $"/api/projects/{p}/tickets", null, "ListTickets", Ok),
+            // The department token lists 工程部's open tickets, as in the register.
+            Api("GET", "/api/projects/{projectId}/open-tickets", $"/api/projects/{p}/open-tickets", null, "ListOpenTickets", Ok),
             // The fixture's ticket is forwarded to 工程部, so the department sees it.
             Api("GET", "/api/tickets/{ticketId}", $"/api/tickets/{t}", null, "GetTicket", Ok),
             Api("GET", "/api/tickets/{ticketId}/handling-form", $"/api/tickets/{t}/handling-form", null, "GetHandlingForm", Ok),

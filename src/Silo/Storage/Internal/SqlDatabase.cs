@@ -7,7 +7,7 @@ namespace HotlineGrains.Silo.Storage.Internal;
 /// The SQL both providers share. What differs between SQLite and PostgreSQL (connections, locks,
 /// how times, ids and JSON are stored) is asked of the subclass; the statements are otherwise one.
 /// </summary>
-internal abstract class SqlDatabase : IHotlineDatabase
+internal abstract partial class SqlDatabase : IHotlineDatabase
 {
     public abstract string Name { get; }
 

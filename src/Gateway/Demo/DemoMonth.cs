@@ -173,7 +173,7 @@ internal sealed class DemoMonth(IGrainFactory grains, TimeProvider time)
     private static TimeSpan Handling(Random random) =>
         random.NextDouble() < 0.75 ? TimeSpan.FromMinutes(random.Next(30, 150)) : TimeSpan.FromHours(random.Next(3, 20));
 
-    /// <summary>答复 and 回访: satisfied mostly; now and then unreachable first, or unsatisfied, reopened, resolved again and satisfied.</summary>
+    /// <summary>答复 and 回访: satisfied mostly; now and then unreachable first, never reached (closed after 3 attempts, the default policy's), or unsatisfied, reopened, resolved again and satisfied.</summary>
     private static async Task NotifyAndCallBackAsync(Func<TimeSpan, Func<ITicketGrain, Task>, Task> step, string agent, Random random)
     {
         await step(TimeSpan.FromMinutes(random.Next(10, 60)), t => t.NotifyCustomer("您好,您反映的问题已处理,感谢您的支持。", agent, null));
@@ -184,7 +184,17 @@ internal sealed class DemoMonth(IGrainFactory grains, TimeProvider time)
             await step(TimeSpan.FromHours(random.Next(2, 12)), t => t.Resolve("再次处理", "已彻底处理", "责任部门", null, "dept-service", null));
             await step(TimeSpan.FromMinutes(random.Next(10, 60)), t => t.NotifyCustomer("您好,问题已再次处理。", agent, null));
         }
-        else if (roll < 0.14)
+        else if (roll < 0.10)
+        {
+            // Never reached: the ticket closes after the last attempt the schedule allows.
+            for (var attempt = 1; attempt <= 3; attempt++)
+            {
+                await step(TimeSpan.FromHours(random.Next(4, 24)), t => t.RecordCallback(CallbackOutcome.Unreachable, "无人接听", agent, null));
+            }
+
+            return;
+        }
+        else if (roll < 0.16)
         {
             await step(TimeSpan.FromHours(random.Next(4, 24)), t => t.RecordCallback(CallbackOutcome.Unreachable, "无人接听", agent, null));
         }

@@ -70,7 +70,8 @@ internal sealed class DemoMonth(IGrainFactory grains, TimeProvider time)
             for (var n = 1; n <= tickets; n++)
             {
                 var receivedAt = opens + TimeSpan.FromMinutes(random.Next(0, 9 * 60));
-                var ticketId = $"month-{settings.TicketPrefix.ToLowerInvariant()}-{date:yyyyMMdd}-{n:00}";
+                // Letters and digits, as the API takes ticket ids (the floor's are demogc01…).
+                var ticketId = $"month{settings.TicketPrefix.ToLowerInvariant()}{date:yyyyMMdd}{n:00}";
                 if (await TellAsync(ticketId, projectId, agents[random.Next(agents.Count)], receivedAt, endOfHistory, random, date <= today.AddDays(-10)))
                 {
                     recorded++;
@@ -88,7 +89,7 @@ internal sealed class DemoMonth(IGrainFactory grains, TimeProvider time)
         var badDay = random.NextDouble() < 0.2;
         for (var n = 0; n < calls; n++)
         {
-            var id = $"month-{date:yyyyMMdd}-{n:000}";
+            var id = $"month{date:yyyyMMdd}{n:000}";
             var rings = opens + TimeSpan.FromSeconds(random.Next(0, 9 * 3600));
             var roll = random.NextDouble();
             var (outcome, after) = roll < (badDay ? 0.2 : 0.07)

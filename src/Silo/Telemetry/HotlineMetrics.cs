@@ -75,13 +75,14 @@ public sealed class HotlineMetrics : IDisposable
                 callbacksDone.Add(1, new KeyValuePair<string, object?>("outcome", done.Outcome));
                 break;
             case CallEventRecorded { Event: "Ringing" or "Answered" or "Abandoned" } call:
-                calls.Add(1, new KeyValuePair<string, object?>("event", call.Event == "Ringing" ? "offered" : call.Event.ToLowerInvariant()));
+                calls.Add(1, new KeyValuePair<string, object?>("event", call.Event == "Ringing" ? "offered" : call.Event.ToLowerInvariant()),
+                    new KeyValuePair<string, object?>("project", call.ProjectId));
                 break;
         }
 
         if (@event is TicketEvent step and not TicketSlaEvent and not CallbackDue)
         {
-            steps.Add(1, new KeyValuePair<string, object?>("step", step.GetType().Name));
+            steps.Add(1, new KeyValuePair<string, object?>("step", step.GetType().Name), new KeyValuePair<string, object?>("project", step.ProjectId));
         }
     }
 

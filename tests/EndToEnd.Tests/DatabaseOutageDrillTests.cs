@@ -12,47 +12,21 @@ namespace HotlineGrains.EndToEnd.Tests;
 /// serves again without being restarted.
 /// </summary>
 [Collection(Alone.Name)]
-public sealed class DatabaseOutageDrillTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DatabaseOutageDrillTests(ITestOutputHelper output) : OutageDrill
 {
     /// <summary>How long the database is away: the restart the issue measured.</summary>
     private static readonly TimeSpan DatabaseDownFor = TimeSpan.FromSeconds(10);
 
-    private readonly string directory = Directory.CreateTempSubdirectory("hotline-database-drill-").FullName;
-    private PrivatePostgres database = null!;
-    private PrivateRabbitMq broker = null!;
-
-    public async Task InitializeAsync()
-    {
-        database = await PrivatePostgres.StartAsync();
-        try
-        {
-            broker = await PrivateRabbitMq.StartAsync();
-        }
-        catch
-        {
-            await database.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await broker.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(directory, recursive: true);
-    }
-
     [Fact]
     public async Task Requests_while_the_database_restarts_get_503_with_Retry_After_never_500_and_the_node_serves_again_without_a_restart()
     {
-        await using var gateway = GatewayProcess.Start(directory, ProductionCluster.Settings(database.ConnectionString, broker.Uri, "database-drill-signing-key-0123456789abcdef", intakePerMinute: 100_000));
-        await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(120));
+        await using var gateway = await StartGatewayAsync();
         var load = new OutageLoad(gateway.Address, await gateway.DemoTokenAsync("agent-gc-1"), "weibang-plaza", "agent-gc-1");
         var callers = Enumerable.Range(0, 2).Select(load.RunAsync).ToArray();
         await load.WaitForTicketsAsync(4);
 
         using var probe = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromSeconds(10) };
-        await database.StopAsync();
+        await Database.StopAsync();
         var down = Stopwatch.StartNew();
         await Eventually.Until(async () => (int)(await probe.GetAsync("/readyz")).StatusCode == 503, "/readyz answering 503 without the database", TimeSpan.FromSeconds(10));
         var notReadyAfter = down.Elapsed;
@@ -63,7 +37,7 @@ public sealed class DatabaseOutageDrillTests(ITestOutputHelper output) : IAsyncL
             await Task.Delay(remaining);
         }
 
-        await database.StartAgainAsync();
+        await Database.StartAgainAsync();
         var up = Stopwatch.StartNew();
         await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30));
         var readyAfter = up.Elapsed;
@@ -83,8 +57,8 @@ public sealed class DatabaseOutageDrillTests(ITestOutputHelper output) : IAsyncL
         // and a retried key made no second ticket.
         var tickets = load.Acknowledged.Values.ToHashSet();
         Assert.Equal(load.Acknowledged.Count, tickets.Count);
-        var registered = await database.ScalarAsync<long>("select count(*) from read_models where model = 'ticket-register'");
-        var registeredWithoutState = await database.ScalarAsync<long>(
+        var registered = await Database.ScalarAsync<long>("select count(*) from read_models where model = 'ticket-register'");
+        var registeredWithoutState = await Database.ScalarAsync<long>(
             "select count(*) from read_models r where r.model = 'ticket-register' and not exists (select 1 from grain_storage g where g.payload is not null and g.grain_key like '%' || r.grain_key)");
         Assert.Equal(0, registeredWithoutState);
         Assert.Equal(tickets.Count, registered);

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using HotlineGrains.Gateway.Operations;
 using HotlineGrains.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HotlineGrains.Gateway.Tests.Operations;
 
@@ -13,7 +16,6 @@ public sealed partial class MetricsTests() : ClockedGateway("Sqlite")
 {
     /// <summary>A project of this test's own: other tests' gateways in this process count into the same meter, under their projects.</summary>
     private const string Project = "metrics-day";
-    private static readonly Uri Scrape = new("http://localhost:9464/metrics");
 
     [Fact]
     public async Task The_scrape_endpoint_shows_tickets_steps_calls_and_the_outbox_after_a_scripted_day()
@@ -27,10 +29,12 @@ public sealed partial class MetricsTests() : ClockedGateway("Sqlite")
         await Call("c-2", "Ringing");
         await Call("c-2", "Abandoned");
 
+        // The management port: the test support gives each gateway one of its own, as it does the silo ports.
+        var scrape = new Uri($"http://localhost:{Services.GetRequiredService<IOptions<ManagementOptions>>().Value.Port}/metrics");
         var metrics = string.Empty;
         await Eventually.Until(async () =>
         {
-            metrics = await Api.Client.GetStringAsync(Scrape);
+            metrics = await Api.Client.GetStringAsync(scrape);
             return Value(metrics, "hotline_calls_total", "event=\"abandoned\"", $"project=\"{Project}\"") >= 1
                 && Value(metrics, "hotline_ticket_steps_total", $"project=\"{Project}\"", "step=\"TicketForwarded\"") >= 1;
         }, "the day's figures on the scrape endpoint");

@@ -39,6 +39,7 @@ public static class GatewayExtensions
         builder.AddHotlineSecurity();
         builder.AddHotline(bus => bus.AddFloorConsumers());
         builder.AddHotlineFloor();
+        builder.AddHotlineTelemetry();
         builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
         if (builder.Configuration.GetValue<bool>(DemoOptions.EnabledSetting))
@@ -81,7 +82,9 @@ public static class GatewayExtensions
         }
 
         app.UseHotlineSecurity();
+        app.UseTicketLogScope();
         app.MapHealthEndpoints();
+        app.MapHotlineTelemetry();
         if (explorer)
         {
             app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

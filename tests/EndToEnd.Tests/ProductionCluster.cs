@@ -9,15 +9,25 @@ internal static class ProductionCluster
     /// Production storage, clustering and bus; every process shares <paramref name="signingKey"/> and
     /// hands out demo tokens, but runs no demo floor.
     /// </summary>
-    public static Dictionary<string, string?> Settings(PostgresDatabase database, Uri rabbitMq, string signingKey)
+    public static Dictionary<string, string?> Settings(PostgresDatabase database, Uri rabbitMq, string signingKey) =>
+        Settings(database.ConnectionString, rabbitMq, signingKey);
+
+    /// <inheritdoc cref="Settings(PostgresDatabase, Uri, string)"/>
+    /// <param name="intakePerMinute">Tickets one caller may record a minute: a load test's callers record more than an agent does.</param>
+    public static Dictionary<string, string?> Settings(string connectionString, Uri rabbitMq, string signingKey, int? intakePerMinute = null)
     {
-        var settings = TestSilo.Postgres(database.ConnectionString);
+        var settings = TestSilo.Postgres(connectionString);
         settings["Bus:Transport"] = "RabbitMq";
         settings["Bus:RabbitMqUri"] = rabbitMq.ToString();
         settings["Demo:Enabled"] = "true";
         settings["Demo:Floor"] = "false";
         settings["Demo:CallSimulator"] = "false";
         settings["Auth:SigningKey"] = signingKey;
+        if (intakePerMinute is { } limit)
+        {
+            settings["Limits:IntakePerMinute"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return settings;
     }
 

@@ -3,11 +3,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using HotlineGrains.Testing;
 using RabbitMQ.Client;
-using RabbitMQ.Client.Events;
 using Xunit.Abstractions;
 
 namespace HotlineGrains.EndToEnd.Tests;
@@ -160,19 +158,8 @@ public sealed class RollingUpgradeTests(ITestOutputHelper output) : IAsyncLifeti
     /// <summary>A queue of the test's own on <paramref name="exchange"/>, collecting the ticket ids that arrive.</summary>
     private async Task ListenAsync(string exchange)
     {
-        var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
-        var queue = (await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await channel.QueueBindAsync(queue, exchange, routingKey: "");
         var ids = received.GetOrAdd(exchange, _ => []);
-        var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) =>
-        {
-            var envelope = JsonDocument.Parse(Encoding.UTF8.GetString(delivery.Body.Span)).RootElement;
-            ids.Add((envelope.GetProperty("message").GetProperty("ticketId").GetString()!, delivery.BasicProperties.MessageId));
-            return Task.CompletedTask;
-        };
-        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        await TicketEventQueue.ListenAsync(connection, exchange, queue: null, (ticket, messageId) => ids.Add((ticket, messageId)));
     }
 
     private Task<long> ActiveSilos() => ProductionCluster.ActiveSilosAsync(database);

@@ -25,6 +25,19 @@ public abstract class HealthAndProjectsTests(GatewayFactory factory)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Readyz_details_storage_the_outbox_backlog_and_the_silos_cluster_membership()
+    {
+        var detail = await client.GetFromJsonAsync<JsonElement>("/readyz");
+
+        var checks = detail.GetProperty("checks");
+        Assert.Equal("Healthy", checks.GetProperty("database").GetProperty("status").GetString());
+        var outbox = checks.GetProperty("outbox").GetProperty("data");
+        Assert.True(outbox.GetProperty("backlog").GetInt64() >= 0);
+        Assert.True(outbox.GetProperty("oldestEventAgeSeconds").GetDouble() >= 0);
+        Assert.Equal("Active", checks.GetProperty("membership").GetProperty("data").GetProperty("status").GetString());
+    }
+
     [Theory]
     [InlineData("weibang-olympic-garden", "维邦奥林花园", "AL")]
     [InlineData("weibang-plaza", "维邦广场", "GC")]

@@ -60,14 +60,16 @@ public static class TestSilo
     }
 
     /// <summary>
-    /// The settings with ports of this silo's own, unless they name some: tests run side by side,
-    /// and two silos on the default ports would find each other (or fail to start).
+    /// The settings with ports of this silo's (and its gateway's) own, unless they name some: tests run
+    /// side by side, and two silos on the default ports would find each other (or fail to start).
     /// </summary>
     public static Dictionary<string, string?> WithOwnPorts(IDictionary<string, string?> settings)
     {
         var own = new Dictionary<string, string?>(settings);
         own.TryAdd("Orleans:SiloPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         own.TryAdd("Orleans:GatewayPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // A gateway process listens on its management port (/metrics) too: 9464 would be taken by the first.
+        own.TryAdd("Management:Port", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         return own;
     }
 

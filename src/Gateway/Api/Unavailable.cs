@@ -22,6 +22,9 @@ internal static class Unavailable
         {
             if (current is SiloUnavailableException or OrleansMessageRejectionException or GatewayTooBusyException
                 || current is NpgsqlException { IsTransient: true }
+                // The server going away under a session: shut down by an operator or a crash (57P01,
+                // 57P02), still starting (57P03), or the connection broken (class 08).
+                || current is PostgresException { SqlState: ['5', '7', 'P', ..] or ['0', '8', ..] }
                 || current is SqliteException { SqliteErrorCode: 5 or 6 }
                 // Orleans' response timeout: the silo that held the grain went away mid-call.
                 || current is TimeoutException)

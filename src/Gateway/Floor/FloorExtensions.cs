@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using HotlineGrains.Contracts;
 using HotlineGrains.Gateway.Security;
 using MassTransit;
@@ -26,7 +27,8 @@ public static class FloorExtensions
 
     internal static WebApplicationBuilder AddHotlineFloor(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR();
+        builder.Services.AddSignalR(hubs => hubs.AddFilter<WallboardConnections>());
+        builder.Services.AddSingleton<WallboardConnections>();
         builder.Services.AddOptions<FloorOptions>().Bind(builder.Configuration.GetSection(FloorOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<WallboardReader>();
         builder.Services.AddSingleton<WallboardBoards>();

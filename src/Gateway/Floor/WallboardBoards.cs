@@ -1,3 +1,4 @@
+using HotlineGrains.Silo.Telemetry;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using HotlineGrains.Grains.Floor;
@@ -17,7 +18,7 @@ namespace HotlineGrains.Gateway.Floor;
 /// a new epoch, is caught up by itself. No board is read from storage here.
 /// </summary>
 internal sealed partial class WallboardBoards(
-    IGrainFactory grains, IHubContext<WallboardHub> hub, TimeProvider time, IOptions<FloorOptions> options, ILogger<WallboardBoards> logger) : BackgroundService, IBoardObserver
+    IGrainFactory grains, IHubContext<WallboardHub> hub, TimeProvider time, IOptions<FloorOptions> options, HotlineMetrics metrics, ILogger<WallboardBoards> logger) : BackgroundService, IBoardObserver
 {
     /// <summary>Changes of one step (a ticket's row, its agent's, the project's line) arrive within milliseconds: they make one board.</summary>
     public static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(30);
@@ -122,7 +123,9 @@ internal sealed partial class WallboardBoards(
                     var (snapshot, delta) = await ReadAsync(board, projectId);
                     if (snapshot?.Board is not null && Keep(projectId, snapshot, out var previous))
                     {
+                        var sending = time.GetTimestamp();
                         await PushAsync(previous?.Board, snapshot.Board, delta, stoppingToken);
+                        metrics.BoardSent(time.GetElapsedTime(sending));
                     }
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)

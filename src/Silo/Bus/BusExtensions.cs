@@ -24,14 +24,7 @@ public static class BusExtensions
             {
                 bus.UsingRabbitMq((context, rabbit) =>
                 {
-                    rabbit.Host(new Uri(options.RabbitMqUri));
-                    rabbit.MessageTopology.SetEntityNameFormatter(new HotlineEntityNames());
-                    // The shared base types are not events of their own: no exchanges for them.
-                    rabbit.Publish<IHotlineEvent>(topology => topology.Exclude = true);
-                    rabbit.Publish<TicketEvent>(topology => topology.Exclude = true);
-                    rabbit.Publish<TicketSlaEvent>(topology => topology.Exclude = true);
-                    rabbit.Publish<FloorEvent>(topology => topology.Exclude = true);
-                    rabbit.Publish<IHasPhoneNumbers>(topology => topology.Exclude = true);
+                    ConfigureRabbitMq(rabbit, options);
                     rabbit.ConfigureEndpoints(context);
                 });
             }
@@ -44,8 +37,30 @@ public static class BusExtensions
                 });
             }
         });
-        services.AddSingleton<IEventPublisher, MassTransitEventPublisher>();
+        if (options.Transport == BusOptions.RabbitMq)
+        {
+            services.AddSingleton(options);
+            services.AddSingleton<IEventPublisher, RelayBus>();
+        }
+        else
+        {
+            services.AddSingleton<IEventPublisher, MassTransitEventPublisher>();
+        }
+
         return services;
+    }
+
+    /// <summary>The broker and the topology events are published with, on the node's bus and the relay's alike.</summary>
+    internal static void ConfigureRabbitMq(IRabbitMqBusFactoryConfigurator rabbit, BusOptions options)
+    {
+        rabbit.Host(new Uri(options.RabbitMqUri));
+        rabbit.MessageTopology.SetEntityNameFormatter(new HotlineEntityNames());
+        // The shared base types are not events of their own: no exchanges for them.
+        rabbit.Publish<IHotlineEvent>(topology => topology.Exclude = true);
+        rabbit.Publish<TicketEvent>(topology => topology.Exclude = true);
+        rabbit.Publish<TicketSlaEvent>(topology => topology.Exclude = true);
+        rabbit.Publish<FloorEvent>(topology => topology.Exclude = true);
+        rabbit.Publish<IHasPhoneNumbers>(topology => topology.Exclude = true);
     }
 
     /// <summary>The exchange an event type is published to.</summary>

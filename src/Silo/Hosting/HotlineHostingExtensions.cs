@@ -6,6 +6,7 @@ using HotlineGrains.Silo.Persistence;
 using HotlineGrains.Silo.Reminders;
 using HotlineGrains.Silo.Storage;
 using HotlineGrains.Silo.Storage.Internal;
+using HotlineGrains.Silo.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,6 +55,8 @@ public static class HotlineHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         AddClocks(services);
         services.AddSingleton<IHotlineDatabase>(_ => CreateDatabase(storage));
+        services.AddMetrics();
+        services.TryAddSingleton<HotlineMetrics>();
         services.AddSingleton<IReadModels, SqlReadModels>();
         services.AddSingleton<ITicketFactsReport>(provider => new SqlTicketFactsReport(provider.GetRequiredService<IHotlineDatabase>()));
         services.AddSingleton<IOpenTicketList, SqlOpenTicketList>();
@@ -65,7 +68,7 @@ public static class HotlineHostingExtensions
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService(provider => provider.GetRequiredService<DatabaseMigrator>());
         services.AddHotlineBus(configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions(), configureBus);
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        var health = services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [ReadyTag]);
         if (cluster.IsSilo)
         {
             builder.UseOrleans(silo =>
@@ -78,6 +81,8 @@ public static class HotlineHostingExtensions
             services.AddSingleton<OutboxTypes>();
             services.AddSingleton<OutboxRelay>();
             services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
+            services.AddHostedService<OutboxWatch>();
+            health.AddCheck<OutboxReadiness>("outbox", tags: [ReadyTag]).AddCheck<MembershipReadiness>("membership", tags: [ReadyTag]);
         }
         else
         {
@@ -229,25 +234,4 @@ public static class HotlineHostingExtensions
 
     private static void AddValidatedOptions<TOptions>(IServiceCollection services, IConfiguration configuration, string section) where TOptions : class =>
         services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
-
-    private sealed class DatabaseHealthCheck(IHotlineDatabase database, DatabaseMigrator migrator) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            if (!migrator.IsMigrated)
-            {
-                return HealthCheckResult.Unhealthy("The schema is not migrated yet.");
-            }
-
-            try
-            {
-                await database.PingAsync(cancellationToken);
-                return HealthCheckResult.Healthy(database.Name);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                return HealthCheckResult.Unhealthy($"{database.Name} cannot be reached.", exception);
-            }
-        }
-    }
 }

@@ -141,4 +141,12 @@ public sealed class BusOptions
 
     /// <summary>AMQP URI of the broker, e.g. <c>amqp://user:password@rabbit:5672/hotline</c>.</summary>
     public string RabbitMqUri { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
+
+    /// <summary>
+    /// How long the outbox relay waits for the broker to take one event before it takes the broker
+    /// for gone and connects afresh on its next try (RabbitMQ only): the bus's own reconnect backs
+    /// off to 30 s, so without this events resumed up to half a minute after the broker was back.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Bus:PublishTimeout must be between 00:00:01 and 00:05:00.")]
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

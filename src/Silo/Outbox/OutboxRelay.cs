@@ -3,6 +3,7 @@ using System.Text.Json;
 using HotlineGrains.Contracts;
 using HotlineGrains.Grains.Turns;
 using HotlineGrains.Silo.Storage;
+using HotlineGrains.Silo.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ internal sealed partial class OutboxRelay(
     OutboxTypes types,
     OutboxSignal signal,
     TimeProvider time,
+    HotlineMetrics metrics,
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -98,6 +100,7 @@ internal sealed partial class OutboxRelay(
                     var type = types.Event(row.MessageType);
                     var @event = JsonSerializer.Deserialize(row.PayloadJson, type, GrainRecordJson.Options)!;
                     await publisher.PublishAsync(ForIntegrations(@event), type, row.MessageId, token);
+                    metrics.EventRelayed(@event, row.CreatedAt, time.GetUtcNow());
                 }
                 else if (!await DeliverAsync(row))
                 {

@@ -16,6 +16,9 @@ public interface IHotlineDatabase : IAsyncDisposable
     /// <summary>Answers when the database can be reached (readiness).</summary>
     Task PingAsync(CancellationToken cancellationToken);
 
+    /// <summary>How many rows wait in the outbox and when the oldest was stored (readiness and metrics).</summary>
+    Task<OutboxBacklog> ReadOutboxBacklogAsync(CancellationToken cancellationToken);
+
     /// <summary>Rows of a read model, newest first (or oldest first), with the total before paging.</summary>
     Task<(IReadOnlyList<string> Documents, int Total)> QueryReadModelAsync(ReadModelQuery query, CancellationToken cancellationToken);
 
@@ -44,3 +47,10 @@ public interface IOutboxLease : IAsyncDisposable
 /// the turn of <see cref="Source"/> (<c>type/key</c>) stored it.
 /// </summary>
 public sealed record OutboxMessage(long Position, Guid MessageId, string Source, string MessageType, string? Target, string PayloadJson, DateTimeOffset CreatedAt);
+
+/// <summary>The outbox as an operator watches it: rows waiting, and when the oldest of them was stored (null when none wait).</summary>
+public sealed record OutboxBacklog(long Rows, DateTimeOffset? OldestCreatedAt)
+{
+    /// <summary>How long the oldest waiting row has waited at <paramref name="now"/>.</summary>
+    public TimeSpan OldestAge(DateTimeOffset now) => OldestCreatedAt is { } oldest && now > oldest ? now - oldest : TimeSpan.Zero;
+}

@@ -22,6 +22,12 @@ public sealed class UnavailableTests
         ["the grain's silo gone before it answered"] = new TimeoutException("Response did not arrive on time in 00:00:30"),
         ["PostgreSQL restarting, as the storage provider reports it"] =
             new OrleansException("Grain state could not be written", new NpgsqlException("Exception while reading from stream", new SocketException((int)SocketError.ConnectionReset))),
+        ["PostgreSQL stopped, refusing connections"] =
+            new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused)),
+        ["PostgreSQL shut down by its operator under an open session"] =
+            new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"),
+        ["PostgreSQL still starting after a restart"] =
+            new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03"),
     };
 
     [Theory]

@@ -209,6 +209,8 @@ public sealed class AuthorizationMatrixTests(MatrixGateway gateway) : IClassFixt
         {
             new(AnyMethod, "/healthz", "/healthz", null, Everyone(Ok), Anonymous: true, Verb: "GET"),
             new(AnyMethod, "/readyz", "/readyz", null, Everyone(Ok), Anonymous: true, Verb: "GET"),
+            // Served on the management port alone (MetricsTests reads it there): on the API's port no role finds it.
+            new(AnyMethod, "/metrics", "/metrics", null, Roles.All.ToDictionary(role => role, _ => NotFound), Verb: "GET"),
             new("GET", "/openapi/{documentName}.json", "/openapi/v1.json", null, Everyone(Ok), Anonymous: true),
             new("GET", "/demo/users", "/demo/users", null, Everyone(Ok), Anonymous: true),
             new("POST", "/demo/tokens", "/demo/tokens", Invalid, Everyone(BadRequest), Anonymous: true),

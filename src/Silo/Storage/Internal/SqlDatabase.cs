@@ -119,6 +119,15 @@ internal abstract partial class SqlDatabase : IHotlineDatabase
         await ExecuteAsync(connection, null, "select 1", cancellationToken);
     }
 
+    public async Task<OutboxBacklog> ReadOutboxBacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "select count(*), min(created_at) from outbox");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new OutboxBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : ReadTime(reader, 1));
+    }
+
     public async Task<(IReadOnlyList<string> Documents, int Total)> QueryReadModelAsync(ReadModelQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -136,7 +136,15 @@ public sealed class OtherKindsAndRepliesTests() : ClockedGateway("Sqlite")
         await Eventually.Until(async () => (await reminders.ReadRow(grain, TicketGrain.SlaReminder))?.StartAt <= Start.AddHours(1).UtcDateTime,
             "the ticket moved its SLA reminder to the new policy");
 
-        // The ticket's own reminder was moved: the breach arrives at 10:00, not on Thursday.
+        // The ticket's own reminders were moved: the new policy's moments come one by one (each
+        // firing plans the next, so the clock stops at each), and the breach arrives at 10:00, not
+        // on Thursday.
+        Clock.AdvanceTo(Start.AddMinutes(24));
+        Assert.Equal(Start.AddMinutes(30), (await WaitFor<TicketSlaWarning>(Id(ticket), e => e.Clock == "Target")).DueAt);
+        Clock.AdvanceTo(Start.AddMinutes(30));
+        Assert.Equal(Start.AddMinutes(30), (await WaitFor<TicketSlaTargetMissed>(Id(ticket))).DueAt);
+        Clock.AdvanceTo(Start.AddMinutes(48));
+        Assert.Equal(Start.AddHours(1), (await WaitFor<TicketSlaWarning>(Id(ticket), e => e.Clock == "Deadline")).DueAt);
         Clock.AdvanceTo(Start.AddHours(1));
         var breached = await WaitFor<TicketSlaBreached>(Id(ticket));
         Assert.Equal((Start.AddHours(1), Start.AddHours(1)), (breached.DueAt, breached.OccurredAt));

@@ -44,7 +44,6 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
         if (builder.Configuration.GetValue<bool>(DemoOptions.EnabledSetting))
         {
-            DemoClock.Install(builder.Services);
             builder.Services.AddHostedService<DemoDataSeeder>();
             if (builder.Configuration.GetValue($"{DemoOptions.Section}:{nameof(DemoOptions.Floor)}", defaultValue: true))
             {

@@ -47,6 +47,14 @@ public static class GatewayExtensions
             builder.Services.AddHostedService<DemoDataSeeder>();
             if (builder.Configuration.GetValue($"{DemoOptions.Section}:{nameof(DemoOptions.Floor)}", defaultValue: true))
             {
+                // Only the demo month needs the backdating clock. It wraps the clock registered so far,
+                // so a node given another clock later (a test's manual clock) must not have it: its
+                // reminders would stay on the wall clock.
+                if (builder.Configuration.GetValue($"{DemoOptions.Section}:{nameof(DemoOptions.Month)}", defaultValue: true))
+                {
+                    DemoClock.Install(builder.Services);
+                }
+
                 builder.Services.AddHostedService<DemoFloorSeeder>();
             }
 

@@ -12,7 +12,7 @@ public sealed class ConsolePage : IAsyncDisposable
     private readonly IBrowserContext context;
     private readonly ConcurrentQueue<string> console = new();
 
-    private ConsolePage(IBrowserContext context, IPage page)
+    internal ConsolePage(IBrowserContext context, IPage page)
     {
         this.context = context;
         Page = page;

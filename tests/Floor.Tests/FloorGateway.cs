@@ -23,10 +23,15 @@ public sealed class FloorGateway : IAsyncDisposable
     private readonly HttpClient client;
     private GatewayProcess process;
 
-    private FloorGateway(bool demoFloor)
+    private FloorGateway(bool demoFloor, bool demoMonth)
     {
-        // The simulated switch stays off: the tests make the calls they count on.
-        settings = new Dictionary<string, string?> { ["Demo:Enabled"] = "true", ["Demo:Floor"] = demoFloor ? "true" : "false", ["Demo:CallSimulator"] = "false" };
+        // The simulated switch stays off: the tests make the calls they count on. The demo month
+        // (history for the reports) only where a test reads it: it closes hundreds of tickets meanwhile.
+        settings = new Dictionary<string, string?>
+        {
+            ["Demo:Enabled"] = "true", ["Demo:Floor"] = demoFloor ? "true" : "false", ["Demo:CallSimulator"] = "false",
+            ["Demo:Month"] = demoMonth ? "true" : "false",
+        };
         process = GatewayProcess.Start(directory, settings);
         client = new HttpClient { BaseAddress = process.Address, Timeout = TimeSpan.FromSeconds(10) };
     }
@@ -36,9 +41,9 @@ public sealed class FloorGateway : IAsyncDisposable
     public string Output => process.Output;
 
     /// <summary>Starts the gateway and waits until the demo projects exist (their hub boards can be joined).</summary>
-    public static async Task<FloorGateway> StartAsync(bool demoFloor)
+    public static async Task<FloorGateway> StartAsync(bool demoFloor, bool demoMonth = false)
     {
-        var gateway = new FloorGateway(demoFloor);
+        var gateway = new FloorGateway(demoFloor, demoMonth);
         try
         {
             await gateway.WaitUntilReadyAsync();

@@ -117,6 +117,8 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
             builder.UseSetting("Demo:Enabled", "true");
             builder.UseSetting("Demo:Floor", DemoFloor ? "true" : "false");
             builder.UseSetting("Demo:CallSimulator", "false");
+            // The demo month (hundreds of tickets of history) only where a test sets it in Settings.
+            builder.UseSetting("Demo:Month", "false");
         }
 
         if (WithSigningKey)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.ServiceLevels;
@@ -14,17 +15,19 @@ namespace HotlineGrains.Gateway.Demo;
 /// record goes through the grains' own steps, so what the demo shows is what the service does.
 /// Runs once per database: a ticket that exists is left as it is.
 /// </summary>
-internal sealed partial class DemoFloorSeeder(IGrainFactory grains, TimeProvider time, ILogger<DemoFloorSeeder> logger) : BackgroundService
+internal sealed partial class DemoFloorSeeder(IGrainFactory grains, TimeProvider time, IOptions<DemoOptions> options, ILogger<DemoFloorSeeder> logger) : BackgroundService
 {
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
+            var agentsByProject = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             foreach (var (projectId, settings) in DemoDataSeeder.Projects)
             {
                 var prefix = settings.TicketPrefix.ToLowerInvariant();
                 var agents = await SeedAgents(projectId, prefix, stoppingToken);
+                agentsByProject[projectId] = agents;
                 var customers = await SeedCustomers(projectId, prefix, stoppingToken);
                 var index = 0;
                 foreach (var story in Stories)
@@ -37,6 +40,14 @@ internal sealed partial class DemoFloorSeeder(IGrainFactory grains, TimeProvider
             }
 
             LogSeeded(logger, DemoDataSeeder.Projects.Count * Stories.Count);
+
+            // After the floor, so today's board is up at once; the month fills the reports meanwhile.
+            if (options.Value.Month)
+            {
+                var started = time.GetTimestamp();
+                var recorded = await new DemoMonth(grains, time).SeedAsync(agentsByProject, stoppingToken);
+                LogMonthSeeded(logger, recorded, time.GetElapsedTime(started).TotalSeconds);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -162,6 +173,9 @@ internal sealed partial class DemoFloorSeeder(IGrainFactory grains, TimeProvider
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo floor ready: {Tickets} tickets across the seed projects")]
     private static partial void LogSeeded(ILogger logger, int tickets);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo month ready: {Tickets} tickets recorded in {Seconds:0.0} s")]
+    private static partial void LogMonthSeeded(ILogger logger, int tickets, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo floor could not be seeded")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -16,6 +16,9 @@ public sealed class DemoOptions
     /// <summary>With <see cref="Enabled"/>: also agents, customers and tickets in several states, so the floor is alive.</summary>
     public bool Floor { get; set; } = true;
 
+    /// <summary>With <see cref="Floor"/>: last month and this month to yesterday as history (tickets through their outcomes, calls), so the reports have a month to show.</summary>
+    public bool Month { get; set; } = true;
+
     /// <summary>With <see cref="Enabled"/>: a simulated phone switch rings the seed projects, so the floor's call figures move.</summary>
     public bool CallSimulator { get; set; } = true;
 }

@@ -1,4 +1,4 @@
-// Shared by the floor's pages (wallboard.html, supervisor.html, agent.html), loaded before each
+// Shared by the floor's pages (wallboard.html, supervisor.html, agent.html) and reports.html, loaded before each
 // page's own script: building the page from text only, the labels of the floor, formatting and live
 // timers, the pieces of a ticket or agent row every page shows alike, who the page acts for (a demo
 // user's token, ?user=, or a token given with ?token=), the REST API with the bearer token and
@@ -309,8 +309,9 @@ window.HotlineFloor = (() => {
     };
   }
 
-  /** Without ?user= or a token: the demo users of the page's role, to pick from. */
+  /** Without ?user= or a token: the demo users of the page's role (or roles), to pick from. */
   async function showUserPicker(role) {
+    const roles = listOf(role);
     const picker = byTestId('user-picker');
     picker.hidden = false;
     const list = picker.querySelector('ul');
@@ -319,7 +320,7 @@ window.HotlineFloor = (() => {
       if (!response.ok) {
         throw new Error(`${response.status}`);
       }
-      const users = (await response.json()).filter((u) => listOf(u.roles).includes(role));
+      const users = (await response.json()).filter((u) => listOf(u.roles).some((r) => roles.includes(r)));
       list.replaceChildren(...users.map((u) => {
         const params = new URLSearchParams(location.search);
         params.set('user', u.id);

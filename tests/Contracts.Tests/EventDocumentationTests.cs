@@ -1,3 +1,4 @@
+using HotlineGrains.Testing;
 using HotlineGrains.Contracts;
 
 namespace HotlineGrains.Contracts.Tests;
@@ -8,7 +9,7 @@ public sealed class EventDocumentationTests
     [Fact]
     public void Every_event_type_has_a_row_in_the_integrators_table()
     {
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "events.md"));
+        var docs = File.ReadAllText(Path.Combine(Repository.Root, "docs", "events.md"));
         var events = typeof(IHotlineEvent).Assembly.GetExportedTypes()
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IHotlineEvent).IsAssignableFrom(t))
             .Select(t => t.Name)
@@ -17,16 +18,5 @@ public sealed class EventDocumentationTests
         Assert.NotEmpty(events);
         var missing = events.Where(name => !docs.Contains($"| `{name}` |", StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "Not in docs/events.md: " + string.Join(", ", missing));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "HotlineGrains.sln")))
-        {
-            directory = directory.Parent ?? throw new DirectoryNotFoundException("HotlineGrains.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return directory.FullName;
     }
 }

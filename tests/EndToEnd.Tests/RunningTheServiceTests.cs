@@ -7,18 +7,7 @@ namespace HotlineGrains.EndToEnd.Tests;
 /// <summary>How many schema scripts the repository holds, so a migrated database can be recognised.</summary>
 internal static class MigrationScripts
 {
-    public static long Postgres => Directory.GetFiles(Path.Combine(RepositoryRoot(), "src", "Silo", "Storage", "Migrations", "Postgres"), "*.sql").Length;
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "HotlineGrains.sln")))
-        {
-            directory = directory.Parent ?? throw new DirectoryNotFoundException("HotlineGrains.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return directory.FullName;
-    }
+    public static long Postgres => Directory.GetFiles(Path.Combine(Repository.Root, "src", "Silo", "Storage", "Migrations", "Postgres"), "*.sql").Length;
 }
 
 /// <summary>What the README promises a new user, checked on real processes.</summary>

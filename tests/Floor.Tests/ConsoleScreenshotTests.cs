@@ -1,3 +1,4 @@
+using HotlineGrains.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -83,22 +84,9 @@ public sealed class ConsoleScreenshotTests(ChromiumFixture chromium, DemoFloorFi
 
     private async Task CaptureAsync(IPage page, string name)
     {
-        var file = Path.Combine(RepositoryRoot(), "docs", "screenshots", name);
+        var file = Path.Combine(Repository.Root, "docs", "screenshots", name);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = false });
         output.WriteLine($"screenshot: {file}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HotlineGrains.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("HotlineGrains.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,3 +1,4 @@
+using HotlineGrains.Testing;
 using System.Globalization;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -184,19 +185,8 @@ public sealed class ReportsPageTests(ChromiumFixture chromium, DemoMonthFixture 
     private async Task ScreenshotAsync(ConsolePage reports, string name)
     {
         await reports.Page.EvaluateAsync("() => document.fonts.ready");
-        var file = Path.Combine(RepositoryRoot(), "docs", "screenshots", name);
+        var file = Path.Combine(Repository.Root, "docs", "screenshots", name);
         await reports.Page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = false });
         output.WriteLine($"screenshot: {file}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "HotlineGrains.sln")))
-        {
-            directory = directory.Parent ?? throw new DirectoryNotFoundException("HotlineGrains.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return directory.FullName;
     }
 }

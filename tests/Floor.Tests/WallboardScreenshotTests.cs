@@ -1,3 +1,4 @@
+using HotlineGrains.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -42,7 +43,7 @@ public sealed class WallboardScreenshotTests(ChromiumFixture chromium, DemoFloor
         Assert.True(await page.Locator(WallboardPage.TestId("offline-banner")).IsHiddenAsync());
         Assert.True(await page.Locator("[data-testid^=\"ticket-\"]").CountAsync() > 0, "no ticket rows on the board");
 
-        var file = Path.Combine(RepositoryRoot(), "docs", "screenshots", $"wallboard-{width}x{height}.png");
+        var file = Path.Combine(Repository.Root, "docs", "screenshots", $"wallboard-{width}x{height}.png");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = false });
         output.WriteLine($"screenshot: {file}");
@@ -65,15 +66,4 @@ public sealed class WallboardScreenshotTests(ChromiumFixture chromium, DemoFloor
           return out;
         }
         """;
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "HotlineGrains.sln")))
-        {
-            directory = directory.Parent ?? throw new DirectoryNotFoundException("HotlineGrains.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return directory.FullName;
-    }
 }

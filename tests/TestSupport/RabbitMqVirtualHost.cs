@@ -58,7 +58,7 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
 
     private static async Task<string> RabbitMqCtl(params string[] arguments)
     {
-        var script = Path.Combine(RepositoryRoot(), "scripts", "services.sh");
+        var script = Path.Combine(Repository.Root, "scripts", "services.sh");
         var info = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
@@ -84,17 +84,6 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
         }
 
         return await output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "HotlineGrains.sln")))
-        {
-            directory = directory.Parent ?? throw new DirectoryNotFoundException("HotlineGrains.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return directory.FullName;
     }
 }
 

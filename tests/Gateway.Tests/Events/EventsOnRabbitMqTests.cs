@@ -264,16 +264,7 @@ public sealed partial class EventsOnRabbitMqTests(ITestOutputHelper output) : IA
         return JsonDocument.Parse(block.Groups["json"].Value).RootElement.Clone();
     }
 
-    private static string EventsDoc()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "HotlineGrains.sln")))
-        {
-            directory = directory.Parent ?? throw new DirectoryNotFoundException("HotlineGrains.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        return File.ReadAllText(Path.Combine(directory.FullName, "docs", "events.md"));
-    }
+    private static string EventsDoc() => File.ReadAllText(Path.Combine(Repository.Root, "docs", "events.md"));
 
     [GeneratedRegex(@"^\| `(?<event>\w+)` \| `(?<exchange>hotline\.[a-z-]+)` \|", RegexOptions.Multiline)]
     private static partial Regex TableRow();

@@ -1,3 +1,4 @@
+using HotlineGrains.Testing;
 using HotlineGrains.Gateway.Security;
 
 namespace HotlineGrains.Gateway.Tests.Security;
@@ -10,7 +11,7 @@ public sealed class RoleTableTests
     [Fact]
     public void The_role_table_in_the_README_is_the_one_the_gateway_enforces()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md")).ReplaceLineEndings("\n");
         var from = readme.IndexOf(Start, StringComparison.Ordinal);
         var to = readme.IndexOf(End, StringComparison.Ordinal);
         Assert.True(from >= 0 && to > from, $"README.md has no {Start} … {End} block");
@@ -30,18 +31,5 @@ public sealed class RoleTableTests
             Assert.NotEmpty(p.Roles);
             Assert.Empty(p.Roles.Except(Roles.All));
         });
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HotlineGrains.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (HotlineGrains.sln) is not above " + AppContext.BaseDirectory);
     }
 }

@@ -20,9 +20,9 @@ internal sealed partial class RelayBus(BusOptions options, ILogger<RelayBus> log
 
     public async Task PublishAsync(object @event, Type eventType, Guid messageId, CancellationToken cancellationToken)
     {
+        var current = await StartedAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.PublishTimeout);
-        var current = await StartedAsync(timeout.Token, cancellationToken);
         try
         {
             // WaitAsync: the relay moves on at the timeout even where the bus does not heed the token.
@@ -31,7 +31,7 @@ internal sealed partial class RelayBus(BusOptions options, ILogger<RelayBus> log
         catch (Exception exception) when (exception is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             await DropAsync(current);
-            throw new TimeoutException($"The broker did not take an event within {options.PublishTimeout}; the relay connects afresh on its next try.");
+            throw new BrokerUnavailableException($"The broker did not take an event within {options.PublishTimeout}; the relay connects afresh on its next try.", exception);
         }
     }
 
@@ -46,7 +46,7 @@ internal sealed partial class RelayBus(BusOptions options, ILogger<RelayBus> log
         gate.Dispose();
     }
 
-    private async Task<IBusControl> StartedAsync(CancellationToken timeout, CancellationToken cancellationToken)
+    private async Task<IBusControl> StartedAsync(CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
@@ -57,14 +57,16 @@ internal sealed partial class RelayBus(BusOptions options, ILogger<RelayBus> log
             }
 
             var created = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit => BusExtensions.ConfigureRabbitMq(rabbit, options));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.ConnectTimeout);
             try
             {
-                await created.StartAsync(timeout).WaitAsync(options.PublishTimeout, cancellationToken);
+                await created.StartAsync(timeout.Token).WaitAsync(options.ConnectTimeout, cancellationToken);
             }
             catch (Exception exception) when (exception is OperationCanceledException or TimeoutException or MassTransitException && !cancellationToken.IsCancellationRequested)
             {
                 StopInBackground(created);
-                throw new TimeoutException($"The relay's bus did not start within {options.PublishTimeout}.", exception);
+                throw new BrokerUnavailableException($"The relay's bus did not connect within {options.ConnectTimeout}.", exception);
             }
 
             bus = created;
@@ -123,3 +125,6 @@ internal sealed partial class RelayBus(BusOptions options, ILogger<RelayBus> log
     [LoggerMessage(Level = LogLevel.Warning, Message = "The broker did not take an event within {PublishTimeout}: the relay's bus is dropped and connects afresh on the next try")]
     private static partial void LogDropped(ILogger logger, TimeSpan publishTimeout);
 }
+
+/// <summary>The broker did not take an event or a connection in time: the relay tries again soon, with a fresh connection.</summary>
+public sealed class BrokerUnavailableException(string message, Exception inner) : TimeoutException(message, inner);

@@ -149,4 +149,13 @@ public sealed class BusOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Bus:PublishTimeout must be between 00:00:01 and 00:05:00.")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the outbox relay waits for a fresh connection to the broker (RabbitMQ only). While
+    /// the broker is away every try takes this long and the relay tries again half a second later,
+    /// so the first event after its return leaves within about this plus a connection: it must
+    /// stay well under the 5 s the hotline promises, and above a healthy broker's connect time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00", ErrorMessage = "Bus:ConnectTimeout must be between 00:00:00.500 and 00:01:00.")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -30,6 +30,9 @@ internal sealed partial class OutboxRelay(
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
+    /// <summary>The pause after a try the broker did not answer in time, before a fresh connection is tried.</summary>
+    private static readonly TimeSpan BrokerRetryPause = TimeSpan.FromMilliseconds(500);
+
     private readonly OutboxOptions options = options.Value;
 
     /// <summary>Messages whose grain failed them, by outbox position: when to try again and how often it failed.</summary>
@@ -68,9 +71,12 @@ internal sealed partial class OutboxRelay(
             }
             catch (Exception exception)
             {
-                // The bus or the database is away: rows stay in the outbox until it is back.
+                // The bus or the database is away: rows stay in the outbox until it is back. A broker
+                // try has already waited its timeout, so the next follows soon: events must flow
+                // within seconds of the broker's return.
                 LogRelayFailed(logger, exception);
-                await Task.Delay(options.LeaseRetryInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                var pause = exception is Bus.BrokerUnavailableException ? BrokerRetryPause : options.LeaseRetryInterval;
+                await Task.Delay(pause, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

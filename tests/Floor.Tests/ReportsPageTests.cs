@@ -13,7 +13,7 @@ namespace HotlineGrains.Floor.Tests;
 public sealed class ReportsPageTests(ChromiumFixture chromium, DemoMonthFixture demo, ITestOutputHelper output)
     : IClassFixture<ChromiumFixture>, IClassFixture<DemoMonthFixture>
 {
-    private static readonly string[] Charts = ["tickets-by-day", "sla-trend", "answer-rate", "categories", "satisfaction", "agents"];
+    private static readonly string[] Charts = ["tickets-by-day", "sla-trend", "answer-rate", "categories", "satisfaction", "agents", "agent-time"];
 
     /// <summary>Last month in the projects' time zone (Asia/Shanghai), as the page picks by default.</summary>
     private static string LastMonth =>
@@ -44,6 +44,10 @@ public sealed class ReportsPageTests(ChromiumFixture chromium, DemoMonthFixture 
             categories.Select(r => r.Split('\t')).Select(r => $"{r[0].Trim()}:{r[1].Trim()}").OrderBy(r => r, StringComparer.Ordinal));
         Assert.Equal(tickets.GetProperty("callbacks").GetProperty("satisfied").GetInt32(), await Cell(reports, "table-satisfaction", "tbody tr", 1));
         Assert.Equal(tickets.GetProperty("byAgent").EnumerateObject().Count(), await reports.Page.Locator("[data-testid=\"table-agents\"] tbody tr").CountAsync());
+        var agentTime = await reports.Page.Locator("[data-testid=\"table-agent-time\"] tbody tr").AllInnerTextsAsync();
+        Assert.Equal(
+            api.GetProperty("agents").EnumerateArray().Select(a => $"{a.GetProperty("workNumber").GetString()} {a.GetProperty("name").GetString()}:{a.GetProperty("callsAnswered").GetInt32()}"),
+            agentTime.Select(r => r.Split('\t')).Select(r => $"{r[0].Trim()}:{r[^1].Trim()}"));
 
         foreach (var chart in Charts)
         {

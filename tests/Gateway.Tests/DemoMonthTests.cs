@@ -56,6 +56,31 @@ public sealed class DemoMonthTests : IAsyncLifetime
             Assert.True(tickets.GetProperty("closed").GetInt32() >= received - 10, $"{project}: {tickets.GetProperty("closed")} of {received} closed");
         }
 
+        // The agents' shifts come after the project's tickets: two breaks every weekday, and every
+        // answered call names who took it.
+        var lastMonthStart = new DateTime(Today.AddMonths(-1).Year, Today.AddMonths(-1).Month, 1);
+        var weekdays = Enumerable.Range(0, DateTime.DaysInMonth(lastMonthStart.Year, lastMonthStart.Month))
+            .Count(d => lastMonthStart.AddDays(d).DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday));
+        foreach (var (project, _, activity) in figures)
+        {
+            // Every weekday 08:30 to 17:30 at work, nothing more: the month is complete and no
+            // presence leaked past a day's end.
+            static double AtWork(JsonElement a) => a.GetProperty("availableMinutes").GetDouble() + a.GetProperty("onCallMinutes").GetDouble()
+                + a.GetProperty("wrapUpMinutes").GetDouble() + a.GetProperty("breakMinutes").GetDouble();
+            var agents = default(JsonElement);
+            await Eventually.Until(async () =>
+            {
+                agents = (await client.GetFromJsonAsync<JsonElement>($"/api/reports/month/{lastMonth}?project={project}")).GetProperty("agents");
+                return agents.GetArrayLength() == 2 && agents.EnumerateArray().All(a => AtWork(a) == weekdays * 9 * 60);
+            }, $"the {project} agents' {weekdays} weekdays of 9 hours last month", TimeSpan.FromSeconds(240));
+            Assert.All(agents.EnumerateArray(), a =>
+            {
+                Assert.Equal(2 * weekdays, a.GetProperty("breaks").GetInt32());
+                Assert.InRange(a.GetProperty("onCallMinutes").GetDouble(), weekdays * 60, weekdays * 8 * 60);
+            });
+            Assert.Equal(activity.GetProperty("callsAnswered").GetInt32(), agents.EnumerateArray().Sum(a => a.GetProperty("callsAnswered").GetInt32()));
+        }
+
         Assert.True(figures.Sum(f => f.Tickets.GetProperty("reopened").GetInt32()) > 0, "no ticket was reopened");
         Assert.True(figures.Sum(f => f.Activity.GetProperty("slaBreaches").GetInt32()) > 0, "no deadline was breached");
         Assert.True(figures.Sum(f => f.Tickets.GetProperty("callbacks").GetProperty("unreachable").GetInt32()) > 0, "no customer was unreachable");

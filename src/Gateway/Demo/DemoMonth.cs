@@ -1,3 +1,5 @@
+using HotlineGrains.Grains.Agents;
+using HotlineGrains.Grains.Calendars;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
 using HotlineGrains.Grains.Tickets;
@@ -63,7 +65,7 @@ internal sealed class DemoMonth(IGrainFactory grains, TimeProvider time)
             if (!counted.Contains(date))
             {
                 // A generator of their own: a day whose calls are skipped must draw the same tickets.
-                await RecordCallsAsync(project, date, opens, new Random(~seed), weekend ? 12 : 28);
+                await RecordCallsAsync(project, date, opens, new Random(~seed), weekend ? 12 : 28, agents);
             }
 
             var tickets = weekend ? random.Next(2, 5) : random.Next(4, 9);
@@ -79,11 +81,75 @@ internal sealed class DemoMonth(IGrainFactory grains, TimeProvider time)
             }
         }
 
+        foreach (var agent in agents)
+        {
+            await TellShiftsAsync(agent, calendar, first, today);
+        }
+
         return recorded;
     }
 
+    /// <summary>
+    /// The agent's working days of the month (weekdays, 08:30 to 17:30): calls with their wrap-up,
+    /// a morning and an afternoon break, each change as of its moment, so the reports' agents' time
+    /// has a month. Then back to the presence the live floor gave them today. Skipped for an agent
+    /// whose month is there.
+    /// </summary>
+    private async Task TellShiftsAsync(string agentId, ServiceCalendar calendar, DateOnly first, DateOnly today)
+    {
+        var agent = grains.GetGrain<IAgentGrain>(agentId);
+        var now = time.GetUtcNow();
+        if (await agent.GetView(now) is not { } floor
+            || (await agent.GetDays(first, today.AddDays(-1), now)).Any(d => d.Time.Keys.Any(p => p is not Presence.Offline)))
+        {
+            return;
+        }
+
+        // Off shift before the first morning, or the first "available" of an agent the floor made
+        // available today would change nothing and the first minutes would be lost.
+        var actor = "system:demo-month";
+        await DemoClock.At(calendar.StartOf(first), () => agent.SetPresence(Presence.Offline, actor));
+        for (var date = first; date < today; date = date.AddDays(1))
+        {
+            if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            {
+                continue;
+            }
+
+            var random = new Random((agentId.Sum(c => c) * 7_919) + date.DayNumber);
+            var at = calendar.StartOf(date) + TimeSpan.FromHours(8.5);
+            async Task Then(TimeSpan after, Presence presence)
+            {
+                at += after;
+                await DemoClock.At(at, () => agent.SetPresence(presence, actor));
+            }
+
+            await Then(TimeSpan.Zero, Presence.Available);
+            foreach (var breakAt in new[] { 10.5, 15.0 })
+            {
+                // Calls until the break: a few minutes talking, a minute or two writing up, a wait for the next.
+                while (at < calendar.StartOf(date) + TimeSpan.FromHours(breakAt))
+                {
+                    await Then(TimeSpan.FromMinutes(random.Next(3, 25)), Presence.OnCall);
+                    await Then(TimeSpan.FromMinutes(random.Next(2, 9)), Presence.WrapUp);
+                    await Then(TimeSpan.FromMinutes(random.Next(1, 3)), Presence.Available);
+                }
+
+                await Then(TimeSpan.FromMinutes(random.Next(0, 5)), Presence.Break);
+                await Then(TimeSpan.FromMinutes(random.Next(8, 19)), Presence.Available);
+            }
+
+            await DemoClock.At(calendar.StartOf(date) + TimeSpan.FromHours(17.5), () => agent.SetPresence(Presence.Offline, actor));
+        }
+
+        if (floor.Presence is not Presence.Offline)
+        {
+            await agent.SetPresence(floor.Presence, actor);
+        }
+    }
+
     /// <summary>A day of the phone switch: most calls answered within the target, some late, some abandoned; a bad day now and then.</summary>
-    private static async Task RecordCallsAsync(IProjectGrain project, DateOnly date, DateTimeOffset opens, Random random, int typical)
+    private static async Task RecordCallsAsync(IProjectGrain project, DateOnly date, DateTimeOffset opens, Random random, int typical, IReadOnlyList<string> agents)
     {
         var calls = typical + random.Next(-typical / 4, typical / 4 + 1);
         var badDay = random.NextDouble() < 0.2;
@@ -96,7 +162,7 @@ internal sealed class DemoMonth(IGrainFactory grains, TimeProvider time)
                 ? (CallEventKind.Abandoned, TimeSpan.FromSeconds(random.Next(10, 60)))
                 : (CallEventKind.Answered, TimeSpan.FromSeconds(roll < 0.85 ? random.Next(1, 4) : random.Next(4, 20)));
             await project.RecordCall(new CallEvent(id, CallEventKind.Ringing, rings, null));
-            await project.RecordCall(new CallEvent(id, outcome, rings + after, null));
+            await project.RecordCall(new CallEvent(id, outcome, rings + after, outcome == CallEventKind.Answered ? agents[n % agents.Count] : null));
         }
     }
 

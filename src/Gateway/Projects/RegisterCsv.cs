@@ -92,6 +92,6 @@ internal static class RegisterCsv
     /// spreadsheet skips before it looks for the = behind them; the full-width ＝ ＋ － ＠ that
     /// Chinese input methods type count too, since spreadsheets fold them to the half-width ones.
     /// </summary>
-    private static bool StartsLikeAFormula(string field) =>
+    internal static bool StartsLikeAFormula(string field) =>
         field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '＝' or '＋' or '－' or '＠';
 }

@@ -1,3 +1,4 @@
+using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Reports;
 
@@ -6,6 +7,7 @@ namespace HotlineGrains.Gateway.Reports;
 /// <summary>Management statistics over a period (issue 12), for the projects, department and agent asked.</summary>
 /// <param name="Tickets">The tickets received in the period (a cohort: their state now).</param>
 /// <param name="Activity">What happened in the period, day by day as the daily summaries count it; null when a department or agent narrows the report (calls and those counters are per project).</param>
+/// <param name="Agents">The agents whose home project is reported (narrowed to the department or agent asked): their time by presence, breaks and calls answered.</param>
 public sealed record Report(
     ReportPeriod Period,
     IReadOnlyList<string> Projects,
@@ -13,7 +15,26 @@ public sealed record Report(
     string? Agent,
     TicketFigures Tickets,
     ActivityFigures? Activity,
-    IReadOnlyList<DayRow> Days);
+    IReadOnlyList<DayRow> Days,
+    IReadOnlyList<AgentRow> Agents);
+
+/// <summary>
+/// One agent over the period: minutes in each presence at work (off shift is not counted), breaks
+/// begun and those that ran past the project's limit, and calls the switch says they answered.
+/// </summary>
+public sealed record AgentRow(
+    string Agent,
+    string WorkNumber,
+    string Name,
+    string Project,
+    double AvailableMinutes,
+    double OnCallMinutes,
+    double WrapUpMinutes,
+    double BreakMinutes,
+    double LeaveMinutes,
+    int Breaks,
+    int BreaksOverLimit,
+    int CallsAnswered);
 
 /// <summary>The daily summaries' counters added up over the period (same numbers, same days).</summary>
 public sealed record ActivityFigures(
@@ -52,6 +73,15 @@ public static class ReportFigures
             answerRate, ProjectGrain.AnswerRateTarget, answerRate is null or > ProjectGrain.AnswerRateTarget,
             offered == 0 ? null : (double)days.Sum(d => d.CallsAnsweredInTime) / offered,
             days.Select(d => d.LongestWait.TotalSeconds).DefaultIfEmpty(0).Max());
+    }
+
+    public static AgentRow Agent(AgentFloorRow agent, string project, IReadOnlyCollection<AgentDay> days, int callsAnswered)
+    {
+        double Minutes(Presence presence) => Math.Round(days.Sum(d => d.Time.GetValueOrDefault(presence).TotalMinutes), 1);
+        return new AgentRow(
+            agent.Id, agent.WorkNumber, agent.Name, project,
+            Minutes(Presence.Available), Minutes(Presence.OnCall), Minutes(Presence.WrapUp), Minutes(Presence.Break), Minutes(Presence.Leave),
+            days.Sum(d => d.Breaks), days.Sum(d => d.BreaksOverLimit), callsAnswered);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Security;
+using HotlineGrains.Grains.Agents;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Reports;
 using HotlineGrains.Silo;
@@ -17,6 +18,9 @@ namespace HotlineGrains.Gateway.Reports;
 internal static class ReportEndpoints
 {
     private static readonly string[] Known = ["project", "department", "agent", "from", "to"];
+
+    /// <summary>Agents listed in one report at most: a large operator's 400 and room to grow.</summary>
+    private const int MaxAgents = 2000;
 
     public static RouteGroupBuilder MapReportEndpoints(this RouteGroupBuilder api)
     {
@@ -110,6 +114,7 @@ internal static class ReportEndpoints
         }
 
         var tickets = await ticketFacts.CountAsync(new TicketFactsQuery(spans) { Department = department, Agent = agent }, cancellationToken);
+        var agents = await Agents(period, reported, department, agent, grains, readModels, http.RequestServices.GetRequiredService<TimeProvider>(), cancellationToken);
         var narrowed = department is not null || agent is not null;
         var report = new Report(
             period, reported, department, agent,
@@ -117,8 +122,39 @@ internal static class ReportEndpoints
             narrowed ? null : ReportFigures.Activity([.. days.Select(d => d.Day)]),
             narrowed ? [] : [.. days.OrderBy(d => d.Day.Date).ThenBy(d => d.Project, StringComparer.Ordinal).Select(d => new DayRow(
                 d.Project, d.Day.Date, d.Day.TicketsReceived, d.Day.TicketsClosed, d.Day.CallsOffered, d.Day.CallsAnswered, d.Day.CallsAbandoned,
-                d.Day.CallsAnswered + d.Day.CallsAbandoned == 0 ? null : (double)d.Day.CallsAnswered / (d.Day.CallsAnswered + d.Day.CallsAbandoned)))]);
+                d.Day.CallsAnswered + d.Day.CallsAbandoned == 0 ? null : (double)d.Day.CallsAnswered / (d.Day.CallsAnswered + d.Day.CallsAbandoned)))],
+            agents);
         return Negotiate(http, report);
+    }
+
+    /// <summary>
+    /// The agents listed under each reported project (their home project, as on the floor, so an
+    /// agent serving several projects is counted once), with their days and the calls the
+    /// switch says they answered in any reported project.
+    /// </summary>
+    private static async Task<IReadOnlyList<AgentRow>> Agents(
+        ReportPeriod period, IReadOnlyList<string> projects, string? department, string? agent,
+        IGrainFactory grains, IReadModels readModels, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var answered = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var project in projects)
+        {
+            foreach (var (agentId, calls) in await grains.GetGrain<IProjectGrain>(project).GetCallsAnsweredByAgent(period.From, period.To))
+            {
+                answered[agentId] = answered.GetValueOrDefault(agentId) + calls;
+            }
+        }
+
+        var listed = await readModels.QueryAsync<AgentFloorRow>(
+            new ReadModelQuery(AgentGrain.FloorModel, [.. projects]) { Limit = MaxAgents }, cancellationToken);
+        var chosen = listed.Items
+            .Where(a => (department is null || a.Departments.Contains(department)) && (agent is null || a.Id == agent))
+            .OrderBy(a => a.WorkNumber, StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal)
+            .ToList();
+        var rows = await Task.WhenAll(chosen.Select(async a => ReportFigures.Agent(
+            a, a.Projects[0], await grains.GetGrain<IAgentGrain>(a.Id).GetDays(period.From, period.To, now), answered.GetValueOrDefault(a.Id))));
+        return rows;
     }
 
     private static IResult Negotiate(HttpContext http, Report report)

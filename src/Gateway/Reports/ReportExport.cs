@@ -86,6 +86,18 @@ public static class ReportExport
                 })]));
         }
 
+        if (report.Agents.Count > 0)
+        {
+            tables.Add(new Table("坐席时间 Agents' time",
+                ["坐席 Agent", "工号 Work number", "姓名 Name", "项目 Project", "示闲分钟 Available min", "通话分钟 On call min", "话后分钟 Wrap-up min",
+                 "小休分钟 Break min", "请假分钟 Leave min", "小休次数 Breaks", "超时小休 Breaks over limit", "接听 Calls answered"],
+                [.. report.Agents.Select(a => new object?[]
+                {
+                    a.Agent, a.WorkNumber, a.Name, a.Project, a.AvailableMinutes, a.OnCallMinutes, a.WrapUpMinutes,
+                    a.BreakMinutes, a.LeaveMinutes, a.Breaks, a.BreaksOverLimit, a.CallsAnswered,
+                })]));
+        }
+
         return tables;
     }
 
@@ -138,7 +150,7 @@ public static class ReportExport
     private static object?[] ClockRow(string name, ClockFigures c) =>
         [name, c.Tickets, c.Met, c.Missed, c.Open, c.MedianMinutes, c.P90Minutes, c.ComplianceRate];
 
-    /// <summary>A CSV field: numbers invariant; text quoted when needed, and a leading =, +, - or @ defused so a spreadsheet does not run it.</summary>
+    /// <summary>A CSV field: numbers invariant; text quoted when needed, and defused as the register's cells are when a spreadsheet would run it.</summary>
     private static string Cell(object? value) => value switch
     {
         null => string.Empty,
@@ -149,7 +161,7 @@ public static class ReportExport
 
     private static string Quote(string text)
     {
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@')
+        if (Projects.RegisterCsv.StartsLikeAFormula(text))
         {
             text = "'" + text;
         }

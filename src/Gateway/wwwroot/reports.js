@@ -325,6 +325,29 @@
       rows.map((r) => [r.name, r.tickets, r.closed, percent(r.deadline), percent(r.satisfaction), r.founded]));
   }
 
+  /** Hours by presence per agent (off shift not counted), with breaks, breaks over the limit and calls answered. */
+  function agentTime(report) {
+    const hours = (minutes) => Math.round(minutes / 6) / 10;
+    const rows = report.agents.map((a) => ({ ...a, label: `${a.workNumber} ${a.name}` }));
+    const states = [
+      ['availableMinutes', '示闲 Available', '#3fa46a'],
+      ['onCallMinutes', '通话 On call', '#2f7de1'],
+      ['wrapUpMinutes', '话后 Wrap-up', '#8e6bd1'],
+      ['breakMinutes', '小休 Break', '#e0a100'],
+      ['leaveMinutes', '请假 Leave', '#9aa5b1'],
+    ];
+    chart('agent-time', {
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => r.label),
+        datasets: states.map(([key, label, color]) => ({ label, data: rows.map((r) => hours(r[key])), backgroundColor: color })),
+      },
+      options: { indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true, title: { display: true, text: '小时 hours' } }, y: { stacked: true } } },
+    });
+    table('table-agent-time', ['坐席 Agent', ...states.map(([, label]) => `${label} h`), '小休次数 Breaks', '超时小休 Over limit', '接听 Calls answered'],
+      rows.map((r) => [r.label, ...states.map(([key]) => hours(r[key])), r.breaks, r.breaksOverLimit, r.callsAnswered]));
+  }
+
   function render(report, daily, league, period, filters) {
     const names = byTestId('filter-project');
     const project = filters.project ? names.selectedOptions[0].textContent : '全部项目 All projects';
@@ -342,6 +365,7 @@
     categories(report);
     satisfaction(report);
     agents(league);
+    agentTime(report);
   }
 
   // ---------------------------------------------------------------------------------- start

@@ -30,6 +30,9 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
     public static readonly TimeSpan DefaultBreakLimit = TimeSpan.FromMinutes(15);
 
     private const int PresenceLogKept = 200;
+
+    /// <summary>Days of presence time kept: a year and a month, so last year's same month can be reported.</summary>
+    private const int DaysKept = 400;
     private const int HandOversKept = 200;
 
     /// <summary>Released tickets whose last assignment is remembered; messages older than a few hundred closes are long delivered.</summary>
@@ -48,6 +51,27 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
     public Task<IReadOnlyList<TicketHandOver>> GetHandOvers() => Task.FromResult<IReadOnlyList<TicketHandOver>>([.. State.HandOvers]);
 
     public Task<AgentView?> GetView(DateTimeOffset now) => Task.FromResult(State.Profile is null ? null : ViewAt(now));
+
+    public async Task<IReadOnlyList<AgentDay>> GetDays(DateOnly from, DateOnly to, DateTimeOffset now)
+    {
+        var days = State.Days.Where(d => d.Date >= from && d.Date <= to).Select(d => d.Copy()).ToDictionary(d => d.Date);
+        if (State.Profile is { } profile && now > State.PresenceSince)
+        {
+            // The current presence has not ended: count it up to now, in a copy.
+            var calendar = await HomeCalendar(profile);
+            foreach (var (date, time) in Split(calendar, State.PresenceSince, now).Where(p => p.Date >= from && p.Date <= to))
+            {
+                if (!days.TryGetValue(date, out var day))
+                {
+                    days[date] = day = new AgentDay { Date = date };
+                }
+
+                day.Add(State.Presence, time);
+            }
+        }
+
+        return [.. days.Values.OrderBy(d => d.Date)];
+    }
 
     /// <summary>Registers the agent, or replaces the profile of a registered one (presence and tickets stay).</summary>
     public Task<AgentView> Register(AgentProfile profile)
@@ -89,9 +113,22 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
 
         var from = State.Presence;
         var since = State.PresenceSince;
+        var settings = await GrainFactory.GetGrain<IProjectGrain>(profile.HomeProject).GetSettings();
+        var calendar = settings?.Calendar ?? ServiceCalendar.Default;
+        foreach (var (date, time) in Split(calendar, since, Turn.Now))
+        {
+            DayOf(date).Add(from, time);
+        }
+
+        if (to == Presence.Break)
+        {
+            DayOf(calendar.DateOf(Turn.Now)).Breaks++;
+        }
+
         State.Presence = to;
         State.PresenceSince = Turn.Now;
-        State.PresenceLog.Add(new PresenceChange(from, to, Turn.Now, Turn.Now - since, actor));
+        // A reader or writer on a node whose clock lags must not record a negative time in state.
+        State.PresenceLog.Add(new PresenceChange(from, to, Turn.Now, Turn.Now > since ? Turn.Now - since : TimeSpan.Zero, actor));
         Trim(State.PresenceLog, PresenceLogKept);
         Turn.Publish(Stamp(new AgentPresenceChanged
         {
@@ -110,8 +147,8 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
 
         if (to == Presence.Break)
         {
-            var limit = await BreakLimit(profile);
-            State.BreakWatch = new BreakWatch(Turn.Now, limit);
+            var limit = settings?.BreakLimit ?? DefaultBreakLimit;
+            State.BreakWatch = new BreakWatch(Turn.Now, limit, BreakDate: calendar.DateOf(Turn.Now));
             Turn.SetReminder(BreakWatchReminder, Turn.Now + limit);
         }
 
@@ -224,6 +261,11 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         }
 
         State.BreakWatch = watch with { Alerted = true };
+        if (watch.BreakDate is { } date)
+        {
+            DayOf(date).BreaksOverLimit++;
+        }
+
         Turn.Publish(Stamp(new AgentBreakLimitExceeded
         {
             AgentId = Key,
@@ -272,8 +314,43 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
     private List<string> NotServedBy(AgentView delegateView) =>
         [.. State.Profile!.Projects.Where(p => !delegateView.Projects.Contains(p))];
 
-    private async Task<TimeSpan> BreakLimit(AgentProfile profile) =>
-        (await GrainFactory.GetGrain<IProjectGrain>(profile.HomeProject).GetSettings())?.BreakLimit ?? DefaultBreakLimit;
+    private async Task<ServiceCalendar> HomeCalendar(AgentProfile profile) =>
+        (await GrainFactory.GetGrain<IProjectGrain>(profile.HomeProject).GetSettings())?.Calendar ?? ServiceCalendar.Default;
+
+    /// <summary>The day's entry, added in date order (a day is added only at the end, as time moves on) and the oldest dropped past the bound.</summary>
+    private AgentDay DayOf(DateOnly date)
+    {
+        var index = State.Days.FindLastIndex(d => d.Date <= date);
+        if (index >= 0 && State.Days[index].Date == date)
+        {
+            return State.Days[index];
+        }
+
+        var day = new AgentDay { Date = date };
+        State.Days.Insert(index + 1, day);
+        Trim(State.Days, DaysKept);
+        return day;
+    }
+
+    /// <summary>The interval from <paramref name="start"/> to <paramref name="end"/> cut at the calendar's local midnights.</summary>
+    private static IEnumerable<(DateOnly Date, TimeSpan Time)> Split(ServiceCalendar calendar, DateTimeOffset start, DateTimeOffset end)
+    {
+        // An agent never registered has no presence time (its presence has no start).
+        if (start == default || end <= start)
+        {
+            yield break;
+        }
+
+        var date = calendar.DateOf(start);
+        while (start < end)
+        {
+            var nextMidnight = calendar.StartOf(date.AddDays(1));
+            var until = nextMidnight < end ? nextMidnight : end;
+            yield return (date, until - start);
+            start = until;
+            date = date.AddDays(1);
+        }
+    }
 
     /// <param name="actor">Who sent the agent away or named the delegate: the tickets' timelines record them.</param>
     private void HandOverAll(string delegateId, string reason, string actor)

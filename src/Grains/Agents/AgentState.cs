@@ -39,15 +39,20 @@ public sealed class AgentState
 
     /// <summary>Tickets handed to the delegate, newest last.</summary>
     public List<TicketHandOver> HandOvers { get; set; } = [];
+
+    /// <summary>Time by presence per local day of the home project, oldest first; the time in the current presence is added when it ends.</summary>
+    public List<AgentDay> Days { get; set; } = [];
 }
 
 /// <summary>
 /// The break that started at <see cref="OnBreakSince"/>, with the limit read when it began (a
 /// limit changed meanwhile applies from the next break). <see cref="Alerted"/> once the
-/// supervisor was told, so a repeated firing tells them nothing new.
+/// supervisor was told, so a repeated firing tells them nothing new. <see cref="BreakDate"/>: the
+/// home project's day the break began on, which counts it if it runs over (null for a break begun
+/// before days were kept).
 /// </summary>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
-public sealed record BreakWatch(DateTimeOffset OnBreakSince, TimeSpan Limit, bool Alerted = false);
+public sealed record BreakWatch(DateTimeOffset OnBreakSince, TimeSpan Limit, bool Alerted = false, DateOnly? BreakDate = null);
 
 /// <summary>One presence change: <see cref="Lasted"/> is how long the agent had been in <see cref="From"/>.</summary>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]

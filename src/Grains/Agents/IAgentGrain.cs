@@ -34,4 +34,11 @@ public interface IAgentGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<IReadOnlyList<TicketHandOver>> GetHandOvers();
+
+    /// <summary>
+    /// The agent's days from <paramref name="from"/> to <paramref name="to"/> (local days of the home
+    /// project), the time in the current presence counted up to <paramref name="now"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<AgentDay>> GetDays(DateOnly from, DateOnly to, DateTimeOffset now);
 }

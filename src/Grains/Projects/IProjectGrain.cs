@@ -44,6 +44,10 @@ public interface IProjectGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<IReadOnlyList<DayStats>> GetDays(DateOnly from, DateOnly to);
 
+    /// <summary>Calls answered from <paramref name="from"/> to <paramref name="to"/> (inclusive, project time) by each agent the switch named.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyDictionary<string, int>> GetCallsAnsweredByAgent(DateOnly from, DateOnly to);
+
     /// <summary>The floor's call and alert picture at <paramref name="now"/>: calls still ringing, today's counters, recent silence alerts.</summary>
     [AlwaysInterleave]
     Task<ProjectFloor> GetFloor(DateTimeOffset now);

@@ -44,6 +44,13 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
     public Task<IReadOnlyList<DayStats>> GetDays(DateOnly from, DateOnly to) => Task.FromResult<IReadOnlyList<DayStats>>(
         [.. State.Days.Where(d => d.Date >= from && d.Date <= to).Select(d => d.Copy())]);
 
+    public Task<IReadOnlyDictionary<string, int>> GetCallsAnsweredByAgent(DateOnly from, DateOnly to) =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(State.AnsweredBy
+            .Where(d => d.Key >= from && d.Key <= to)
+            .SelectMany(d => d.Value)
+            .GroupBy(a => a.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(a => a.Value), StringComparer.Ordinal));
+
     public Task<ProjectFloor> GetFloor(DateTimeOffset now) => Task.FromResult(new ProjectFloor(
         State.Ringing.Count,
         State.Ringing.Count == 0 ? null : State.Ringing.Values.Min(),
@@ -145,6 +152,12 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
                 break;
             case CallEventKind.Answered when State.Ringing.Remove(call.CallId, out var ringingSince):
                 day.CallsAnswered++;
+                if (!string.IsNullOrEmpty(call.Agent))
+                {
+                    var answered = State.AnsweredBy.TryGetValue(day.Date, out var byAgent) ? byAgent : State.AnsweredBy[day.Date] = new(StringComparer.Ordinal);
+                    answered[call.Agent] = answered.GetValueOrDefault(call.Agent) + 1;
+                }
+
                 day.LongestWait = Max(day.LongestWait, call.At - ringingSince);
                 if (call.At - ringingSince <= AnswerTarget)
                 {
@@ -411,6 +424,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
             State.Days.Sort((a, b) => a.Date.CompareTo(b.Date));
             if (State.Days.Count > DaysKept)
             {
+                State.AnsweredBy.Remove(State.Days[0].Date);
                 State.Days.RemoveAt(0);
             }
         }

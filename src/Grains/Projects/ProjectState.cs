@@ -23,6 +23,13 @@ public sealed class ProjectState
     /// <summary>Counters of the recent service days, newest last.</summary>
     public List<DayStats> Days { get; set; } = [];
 
+    /// <summary>
+    /// Calls answered per agent per service day, for the days in <see cref="Days"/>: the switch
+    /// names who picked up. Kept beside the day counters rather than in them, which travel to the
+    /// board on every call.
+    /// </summary>
+    public Dictionary<DateOnly, Dictionary<string, int>> AnsweredBy { get; set; } = [];
+
     /// <summary>Summaries produced at the end of each service day, newest last.</summary>
     public List<DailySummary> Summaries { get; set; } = [];
 

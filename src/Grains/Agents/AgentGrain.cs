@@ -55,7 +55,7 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
     public async Task<IReadOnlyList<AgentDay>> GetDays(DateOnly from, DateOnly to, DateTimeOffset now)
     {
         var days = State.Days.Where(d => d.Date >= from && d.Date <= to).Select(d => d.Copy()).ToDictionary(d => d.Date);
-        if (State.Profile is { } profile && now > State.PresenceSince)
+        if (State.Profile is { } profile && State.Presence != Presence.Offline && now > State.PresenceSince)
         {
             // The current presence has not ended: count it up to now, in a copy.
             var calendar = await HomeCalendar(profile);
@@ -115,7 +115,9 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
         var since = State.PresenceSince;
         var settings = await GrainFactory.GetGrain<IProjectGrain>(profile.HomeProject).GetSettings();
         var calendar = settings?.Calendar ?? ServiceCalendar.Default;
-        foreach (var (date, time) in Split(calendar, since, Turn.Now))
+        // Time off shift is not kept: no report counts it, and an agent away for weeks would fill
+        // the state with days of nothing.
+        foreach (var (date, time) in from == Presence.Offline ? Enumerable.Empty<(DateOnly, TimeSpan)>() : Split(calendar, since, Turn.Now))
         {
             DayOf(date).Add(from, time);
         }
@@ -317,7 +319,7 @@ public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleR
     private async Task<ServiceCalendar> HomeCalendar(AgentProfile profile) =>
         (await GrainFactory.GetGrain<IProjectGrain>(profile.HomeProject).GetSettings())?.Calendar ?? ServiceCalendar.Default;
 
-    /// <summary>The day's entry, added in date order (a day is added only at the end, as time moves on) and the oldest dropped past the bound.</summary>
+    /// <summary>The day's entry, made in date order if it is new; past the bound the oldest day goes (a day older than all kept is counted and not kept).</summary>
     private AgentDay DayOf(DateOnly date)
     {
         var index = State.Days.FindLastIndex(d => d.Date <= date);

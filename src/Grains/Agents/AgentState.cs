@@ -40,7 +40,7 @@ public sealed class AgentState
     /// <summary>Tickets handed to the delegate, newest last.</summary>
     public List<TicketHandOver> HandOvers { get; set; } = [];
 
-    /// <summary>Time by presence per local day of the home project, oldest first; the time in the current presence is added when it ends.</summary>
+    /// <summary>Time at work by presence per local day of the home project, oldest first (off shift is not kept); the time in the current presence is added when it ends.</summary>
     public List<AgentDay> Days { get; set; } = [];
 }
 

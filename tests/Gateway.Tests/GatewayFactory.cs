@@ -134,7 +134,7 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
         {
             if (Clock is not null)
             {
-                services.AddSingleton<TimeProvider>(Clock);
+                services.AddManualClock(Clock);
             }
 
             // The test server has no socket: requests arrive from loopback, as through Kestrel on one machine.

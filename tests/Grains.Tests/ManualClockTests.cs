@@ -70,6 +70,78 @@ public sealed class ManualClockTests
         Assert.Equal(["early", "every 2 min", "late", "every 2 min"], fired);
     }
 
+    [Fact]
+    public void A_timer_armed_for_what_was_left_at_a_reading_is_due_then_though_another_thread_moved_the_clock_in_between()
+    {
+        // The reminder service reads the clock, then arms a wait for what is left; the test's Advance on
+        // another thread may move the clock between the two. Measured from where the clock got to, the
+        // wait would end five minutes late and the test's next stop would never see it.
+        var clock = new ManualClock(Start);
+        var fired = new List<DateTimeOffset>();
+        var left = Start.AddMinutes(10) - clock.GetUtcNow();
+        OnAnotherThread(() => clock.Advance(TimeSpan.FromMinutes(5)));
+        using var timer = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, left, Timeout.InfiniteTimeSpan);
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(Start.AddMinutes(10).AddMilliseconds(1).AddTicks(-1), Assert.Single(fired));
+    }
+
+    [Fact]
+    public async Task A_timer_whose_instant_passed_between_its_reading_and_its_arming_fires_at_once()
+    {
+        var clock = new ManualClock(Start);
+        var fired = new TaskCompletionSource<DateTimeOffset>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var left = Start.AddMinutes(10) - clock.GetUtcNow();
+        OnAnotherThread(() => clock.Advance(TimeSpan.FromHours(1)));
+        using var timer = clock.CreateTimer(_ => fired.TrySetResult(clock.GetUtcNow()), null, left, Timeout.InfiniteTimeSpan);
+
+        var seen = await fired.Task.WaitAsync(Deadline);
+
+        Assert.Equal(Start.AddHours(1).AddMilliseconds(1).AddTicks(-1), seen);
+        Assert.Equal(Start.AddHours(1), clock.GetUtcNow());
+    }
+
+    [Fact]
+    public void A_timer_armed_by_the_thread_that_moved_the_clock_is_measured_from_where_the_clock_got_to()
+    {
+        var clock = new ManualClock(Start);
+        var fired = new List<DateTimeOffset>();
+        _ = clock.GetUtcNow();
+        clock.Advance(TimeSpan.FromMinutes(5));
+        using var timer = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.FromMinutes(10), Timeout.InfiniteTimeSpan);
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Empty(fired);
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(Start.AddMinutes(15).AddMilliseconds(1).AddTicks(-1), Assert.Single(fired));
+    }
+
+    [Fact]
+    public void A_move_waits_until_what_holds_the_clock_has_settled()
+    {
+        var clock = new ManualClock(Start);
+        var asked = 0;
+        using var hold = clock.HoldMoves(() => Interlocked.Increment(ref asked) >= 3, () => "a loop re-arming");
+        var fired = new List<DateTimeOffset>();
+        using var timer = clock.CreateTimer(_ => fired.Add(clock.GetUtcNow()), null, TimeSpan.FromMinutes(1), Timeout.InfiniteTimeSpan);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(3, asked);
+        Assert.Single(fired);
+        Assert.Equal(Start.AddMinutes(2), clock.GetUtcNow());
+    }
+
+    /// <summary>Runs <paramref name="action"/> on a thread of its own and waits for it, this thread keeping what it read.</summary>
+    private static void OnAnotherThread(Action action)
+    {
+        var thread = new Thread(() => action());
+        thread.Start();
+        thread.Join();
+    }
+
     /// <summary>Waits the way Orleans does: the whole time left, then looks at the clock again.</summary>
     private static async Task WaitUntil(TimeProvider clock, DateTimeOffset until)
     {

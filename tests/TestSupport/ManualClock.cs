@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace HotlineGrains.Testing;
 
 /// <summary>
@@ -17,18 +19,38 @@ namespace HotlineGrains.Testing;
 /// after the test moved past its tick (the reminder service re-arms on its own thread) would
 /// wait for a millisecond that never comes.
 /// </para>
+/// <para>
+/// Code that waits for an instant reads the clock, then arms a timer for what is left. A real clock
+/// moves microseconds between the two; this one may move days, when <see cref="Advance"/> runs on
+/// another thread meanwhile (the reminder service re-arms after a firing while the test, seeing the
+/// firing's state stored, already moves on). Measured from where the clock got to, that timer would
+/// be due days late and the instant it waits for would be skipped. So a timer is due its time after
+/// the clock reading its own thread took just before (the reading is spent by the first timer armed
+/// after it, and counts only if taken a moment ago in real time).
+/// </para>
 /// </remarks>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     /// <summary>A timer armed for no more than this fires as soon as it is armed.</summary>
     private static readonly TimeSpan AlreadyDue = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>How long ago in real time a thread's clock reading may be and still be what its next timer is measured from.</summary>
+    private static readonly TimeSpan FreshReading = TimeSpan.FromMilliseconds(100);
+
     /// <summary>While a timer's callback runs on this thread (and whatever it runs inline): the instant it fired at.</summary>
     [ThreadStatic]
     private static DateTimeOffset? firedAt;
 
+    /// <summary>The last reading this thread took of a clock, not yet spent by a timer.</summary>
+    [ThreadStatic]
+    private static Reading? lastReading;
+
+    /// <summary>How long a move waits for what holds it before it fails, naming what did not settle.</summary>
+    private static readonly TimeSpan HoldDeadline = TimeSpan.FromSeconds(20);
+
     private readonly object sync = new();
     private readonly List<ManualTimer> timers = [];
+    private readonly List<Hold> holds = [];
     private DateTimeOffset now = start;
 
     public ManualClock()
@@ -40,7 +62,13 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
         lock (sync)
         {
-            return firedAt is { } at ? (at > now ? at : now) + TimeSpan.FromMilliseconds(1) - TimeSpan.FromTicks(1) : now;
+            if (firedAt is { } at)
+            {
+                return (at > now ? at : now) + TimeSpan.FromMilliseconds(1) - TimeSpan.FromTicks(1);
+            }
+
+            lastReading = new Reading(this, now, Stopwatch.GetTimestamp());
+            return now;
         }
     }
 
@@ -48,10 +76,50 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
+    /// <summary>
+    /// Makes every move of the clock wait first until <paramref name="settled"/> holds (what runs
+    /// on the clock has done what the last move started, e.g. re-armed its waits); disposing ends it.
+    /// </summary>
+    public IDisposable HoldMoves(Func<bool> settled, Func<string> describe)
+    {
+        var hold = new Hold(this, settled, describe);
+        lock (sync)
+        {
+            holds.Add(hold);
+        }
+
+        return hold;
+    }
+
+    private void WaitForHolds()
+    {
+        Hold[] waiting;
+        lock (sync)
+        {
+            waiting = [.. holds];
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        foreach (var hold in waiting)
+        {
+            while (!hold.Settled())
+            {
+                if (Stopwatch.GetElapsedTime(started) > HoldDeadline)
+                {
+                    throw new TimeoutException($"The clock was to move from {GetUtcNow():u} but {hold.Describe()} after {HoldDeadline.TotalSeconds:0} s.");
+                }
+
+                Thread.Sleep(1); // polled across threads: what it waits for runs elsewhere and tells no one
+            }
+        }
+    }
+
     /// <summary>Moves time forward, firing every timer that falls due on the way, in due order.</summary>
     public void Advance(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        WaitForHolds();
+        lastReading = null; // the test's own reading is of before the move
         DateTimeOffset target;
         lock (sync)
         {
@@ -89,6 +157,8 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     public void Jump(TimeSpan by)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
+        WaitForHolds();
+        lastReading = null;
         List<ManualTimer> due;
         lock (sync)
         {
@@ -107,7 +177,47 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     }
 
     /// <summary>Moves time to <paramref name="at"/> (never backwards).</summary>
-    public void AdvanceTo(DateTimeOffset at) => Advance(at > GetUtcNow() ? at - GetUtcNow() : TimeSpan.Zero);
+    public void AdvanceTo(DateTimeOffset at)
+    {
+        DateTimeOffset from;
+        lock (sync)
+        {
+            from = now;
+        }
+
+        Advance(at > from ? at - from : TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Where a timer armed now on this thread is measured from: the clock reading this thread took
+    /// a moment ago if the clock moved on since, else the clock. Called under the clock's lock.
+    /// </summary>
+    private DateTimeOffset ArmedFrom()
+    {
+        var reading = lastReading;
+        lastReading = null;
+        return reading is { } read && ReferenceEquals(read.Clock, this) && read.At < now
+            && Stopwatch.GetElapsedTime(read.RealTimestamp) < FreshReading
+            ? read.At
+            : now;
+    }
+
+    private sealed record Reading(ManualClock Clock, DateTimeOffset At, long RealTimestamp);
+
+    private sealed class Hold(ManualClock clock, Func<bool> settled, Func<string> describe) : IDisposable
+    {
+        public Func<bool> Settled { get; } = settled;
+
+        public Func<string> Describe { get; } = describe;
+
+        public void Dispose()
+        {
+            lock (clock.sync)
+            {
+                clock.holds.Remove(this);
+            }
+        }
+    }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -131,14 +241,24 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
                 period = newPeriod;
                 if (dueTime != Timeout.InfiniteTimeSpan)
                 {
-                    DueAt = clock.now + (dueTime > AlreadyDue ? dueTime : AlreadyDue);
+                    var from = clock.ArmedFrom();
+
                     if (dueTime <= AlreadyDue)
                     {
+                        DueAt = clock.now + AlreadyDue;
+                        fireNow = DueAt;
+                        Reschedule(DueAt);
+                    }
+                    else if (from + dueTime <= clock.now)
+                    {
+                        // Its instant passed while the clock moved on after the reading: due at once.
+                        DueAt = clock.now;
                         fireNow = DueAt;
                         Reschedule(DueAt);
                     }
                     else
                     {
+                        DueAt = from + dueTime;
                         clock.timers.Add(this);
                     }
                 }
@@ -166,6 +286,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 
         public void Fire(DateTimeOffset at)
         {
+
             firedAt = at;
             try
             {

@@ -23,7 +23,11 @@ public static class TestSilo
         builder.Configuration.AddInMemoryCollection(ForTest(settings, time));
         builder.Logging.AddFilter(level => level >= LogLevel.Warning);
         Configure(builder, node, configureBus);
-        if (time is not null)
+        if (time is ManualClock manual)
+        {
+            builder.Services.AddManualClock(manual);
+        }
+        else if (time is not null)
         {
             builder.Services.AddSingleton(time);
         }

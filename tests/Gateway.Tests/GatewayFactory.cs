@@ -25,6 +25,9 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>When set, the gateway's clock: tests move time instead of waiting for it.</summary>
     public ManualClock? Clock { get; set; }
 
+    /// <summary>When set, every log line the gateway writes (Information and above), with its scopes' fields.</summary>
+    public Operations.CapturedLogs? Logs { get; set; }
+
     /// <summary>Every event the outbox relay put on the bus, in order.</summary>
     public PublishedEvents Published { get; } = new();
 
@@ -135,6 +138,11 @@ public sealed class GatewayFactory : WebApplicationFactory<Program>, IAsyncLifet
             if (Clock is not null)
             {
                 services.AddManualClock(Clock);
+            }
+
+            if (Logs is not null)
+            {
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
             }
 
             // The test server has no socket: requests arrive from loopback, as through Kestrel on one machine.

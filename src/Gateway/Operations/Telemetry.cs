@@ -50,7 +50,7 @@ internal static class Telemetry
                     metrics.AddPrometheusExporter();
                 }
             })
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddNpgsql());
+            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddNpgsql().AddSource(GrainCallTraceIds.GrainCallSource, HotlineGrains.Grains.Turns.GrainTraces.SourceName));
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();

@@ -17,6 +17,8 @@ namespace HotlineGrains.Grains.Agents;
 [GrainType("agent")]
 public sealed class AgentGrain : HotlineGrain<AgentState>, IAgentGrain, IHandleReminders, IHandle<TrackTicket>, IHandle<ReleaseTicket>
 {
+    protected override IEnumerable<KeyValuePair<string, object?>> LogFields() => [new("AgentId", Key)];
+
     /// <summary>
     /// The live floor, one row per agent. A row has one scope, so an agent is listed under their
     /// home project (the first in the profile); a supervisor of several projects queries all

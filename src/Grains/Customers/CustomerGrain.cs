@@ -16,6 +16,9 @@ namespace HotlineGrains.Grains.Customers;
 [GrainType("customer")]
 public sealed class CustomerGrain : HotlineGrain<CustomerState>, ICustomerGrain, IHandleReminders, IHandle<RecordCustomerTicket>
 {
+    protected override IEnumerable<KeyValuePair<string, object?>> LogFields() =>
+        [new("CustomerId", Key), new("ProjectId", State.Profile?.ProjectId)];
+
     /// <summary>The customer directory, one row per customer, scoped by project.</summary>
     public const string DirectoryModel = "customers";
 

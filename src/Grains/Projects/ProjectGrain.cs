@@ -16,6 +16,8 @@ namespace HotlineGrains.Grains.Projects;
 [GrainType("project")]
 public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IHandleReminders, IHandle<TicketActivity>
 {
+    protected override IEnumerable<KeyValuePair<string, object?>> LogFields() => [new("ProjectId", Key)];
+
     /// <summary>The read model listing every project (one scope: they are few).</summary>
     public const string ProjectsModel = "projects";
     public const string ProjectsScope = "all";

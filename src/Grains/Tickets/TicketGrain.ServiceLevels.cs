@@ -113,6 +113,7 @@ public sealed partial class TicketGrain
                 if (FirstTime(clock.Clock, SlaEventKind.Breached, due))
                 {
                     Publish(new TicketSlaBreached { Clock = clock.Clock.ToString(), DueAt = due }, "system:sla");
+                    LogBreached(Logger, clock.Clock, due);
                     EscalateTo("system:sla", "Deadline breached: escalated to the supervisor");
                     Turn.Send<ProjectGrain>(State.Intake!.ProjectId, new TicketActivity(Key, TicketActivityKind.Breached, Turn.Now));
                 }

@@ -4,6 +4,7 @@ using HotlineGrains.Grains.Customers;
 using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.ServiceLevels;
 using HotlineGrains.Grains.Turns;
+using Microsoft.Extensions.Logging;
 using Orleans;
 
 namespace HotlineGrains.Grains.Tickets;
@@ -21,6 +22,9 @@ public sealed partial class TicketGrain : HotlineGrain<TicketState>, ITicketGrai
     public const string RegisterModel = "ticket-register";
 
     private bool Exists => State.Intake is not null && State.Number is not null;
+
+    protected override IEnumerable<KeyValuePair<string, object?>> LogFields() =>
+        [new("TicketId", Key), new("TicketNumber", State.Number), new("ProjectId", State.Intake?.ProjectId)];
 
     public Task<TicketSnapshot> GetSnapshot() => Task.FromResult(new TicketSnapshot(State, Version));
 
@@ -65,6 +69,7 @@ public sealed partial class TicketGrain : HotlineGrain<TicketState>, ITicketGrai
             Agent = intake.ReceivingAgent,
         }, actor);
         Publish(new TicketAssigned { Agent = State.Agent, Department = State.Department }, actor);
+        LogRecorded(Logger, actor, State.Kind, State.Severity, intake.Channel);
         if (intake.AnsweredOnCall)
         {
             State.FirstReplyAt = State.ReceivedAt;
@@ -427,4 +432,10 @@ public sealed partial class TicketGrain : HotlineGrain<TicketState>, ITicketGrai
             Actor = actor,
             Status = State.Status.ToString(),
         });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ticket recorded by {Actor}: {Kind}, {Severity}, via {Channel}")]
+    private static partial void LogRecorded(ILogger logger, string actor, TicketKind kind, Severity severity, Channel channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket's {Clock} breached (due {DueAt:u}): escalated to the supervisor")]
+    private static partial void LogBreached(ILogger logger, SlaClock clock, DateTimeOffset dueAt);
 }

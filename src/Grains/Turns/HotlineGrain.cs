@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -37,7 +38,11 @@ public abstract partial class HotlineGrain<TState> : Grain, IIncomingGrainCallFi
     private TurnOptions options = null!;
     private OutboxSignal? outboxSignal;
     private ILogger logger = null!;
+    private GrainLogScope? logScope;
     private Committed committed = Committed.Empty;
+
+    /// <summary>The grain's own logger; its lines carry <see cref="LogFields"/>.</summary>
+    protected ILogger Logger => logger;
 
     /// <summary>The grain's key (its id within its type).</summary>
     protected string Key => this.GetPrimaryKeyString();
@@ -57,6 +62,12 @@ public abstract partial class HotlineGrain<TState> : Grain, IIncomingGrainCallFi
 
     private TurnContext? ActiveTurn => CurrentTurn.Value is { } turn && ReferenceEquals(turn.Grain, this) ? turn : null;
 
+    /// <summary>
+    /// The ids on every log line written during a call to this grain, by Orleans and the storage
+    /// too (a ticket's id and project, say), so an operator finds all of them by one id.
+    /// </summary>
+    protected virtual IEnumerable<KeyValuePair<string, object?>> LogFields() => [new("Grain", this.GetGrainId().ToString())];
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(HotlineStorage.ProviderName);
@@ -64,12 +75,15 @@ public abstract partial class HotlineGrain<TState> : Grain, IIncomingGrainCallFi
         options = ServiceProvider.GetService<IOptions<TurnOptions>>()?.Value ?? new TurnOptions();
         outboxSignal = ServiceProvider.GetService<OutboxSignal>();
         logger = ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
+        logScope = new GrainLogScope(LogFields);
         await ReloadAsync(cancellationToken);
         await base.OnActivateAsync(cancellationToken);
     }
 
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
+        using var trace = Activity.Current is null ? GrainTraces.Source.StartActivity($"{context.InterfaceName}/{context.MethodName}") : null;
+        using var scope = logScope is null ? null : logger.BeginScope(logScope);
         if (IsQuery(context.InterfaceMethod))
         {
             await context.Invoke();

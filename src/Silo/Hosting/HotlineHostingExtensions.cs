@@ -67,6 +67,7 @@ public static class HotlineHostingExtensions
         services.AddSingleton<LegacyRuntimeImport>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService(provider => provider.GetRequiredService<DatabaseMigrator>());
+        services.AddHostedService<GrainCallTraceIds>();
         services.AddHotlineBus(configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions(), configureBus);
         var health = services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: [ReadyTag]);
         if (cluster.IsSilo)
@@ -94,6 +95,8 @@ public static class HotlineHostingExtensions
 
     private static void ConfigureSilo(ISiloBuilder silo, HotlineClusterOptions cluster, StorageOptions storage, TurnOptions turns)
     {
+        // A grain call carries its caller's trace, so a ticket's log lines on any silo carry the request's trace id.
+        silo.AddActivityPropagation();
         if (Clustering(cluster, storage) == HotlineClusterOptions.AdoNet)
         {
             silo.Configure<ClusterOptions>(options =>
@@ -155,6 +158,7 @@ public static class HotlineHostingExtensions
 
     private static void ConfigureClient(IClientBuilder client, HotlineClusterOptions cluster, StorageOptions storage)
     {
+        client.AddActivityPropagation();
         client.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = cluster.ClusterId;

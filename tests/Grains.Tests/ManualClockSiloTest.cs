@@ -29,6 +29,8 @@ public abstract class ManualClockSiloTest(DateTimeOffset start, Action<IBusRegis
 
     protected IReadModels ReadModels => host!.Services.GetRequiredService<IReadModels>();
 
+    protected IServiceProvider Services => host!.Services;
+
     protected DateTimeOffset Now => Clock.GetUtcNow();
 
     public async Task InitializeAsync() =>

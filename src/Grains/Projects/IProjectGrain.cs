@@ -11,8 +11,8 @@ public interface IProjectGrain : IGrainWithStringKey
 
     /// <summary>
     /// The number of ticket <paramref name="ticketId"/>: the next of the service day the first time,
-    /// the same one for every later call while the ticket is open (a retried intake never burns or
-    /// reuses a number).
+    /// the same one for every later call until the ticket's intake is stored (a retried intake never
+    /// burns or reuses a number).
     /// </summary>
     Task<string> IssueTicketNumber(string ticketId, string actor);
 

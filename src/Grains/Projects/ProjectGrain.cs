@@ -14,7 +14,7 @@ namespace HotlineGrains.Grains.Projects;
 /// skipped), the floor's call counters, the line watch and the end-of-day summary.
 /// </summary>
 [GrainType("project")]
-public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IHandleReminders, IHandle<TicketActivity>
+public sealed class ProjectGrain(IOpenTicketIds openTickets) : HotlineGrain<ProjectState>, IProjectGrain, IHandleReminders, IHandle<TicketActivity>
 {
     protected override IEnumerable<KeyValuePair<string, object?>> LogFields() => [new("ProjectId", Key)];
 
@@ -64,7 +64,7 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
         State.Days.LastOrDefault(d => State.Settings is { } s && d.Date == LocalDate(s, now)) ?? new DayStats { Date = State.Settings is { } t ? LocalDate(t, now) : default };
 
     /// <summary>Sets the configuration (validated by the caller); open tickets recompute their clocks if the calendar or SLA policy changed.</summary>
-    public Task<ProjectSettings> Configure(ProjectSettings settings)
+    public async Task<ProjectSettings> Configure(ProjectSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Validate() is { Count: > 0 } problems)
@@ -77,7 +77,10 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
         Turn.Project(ProjectsModel, ProjectsScope, Turn.Now, new ProjectListItem(Key, settings.Name, settings.TicketPrefix, settings.TimeZone));
         if (before is not null && (before.Calendar != settings.Calendar || before.ServiceLevels != settings.ServiceLevels))
         {
-            foreach (var ticket in State.OpenTickets.Keys)
+            // The open tickets as stored, and those numbered whose intake is not stored yet: a
+            // ticket's intake reads the settings after it is numbered, so none is missed.
+            var stored = await openTickets.OfProjectAsync(Key, CancellationToken.None);
+            foreach (var ticket in stored.Union(State.NumbersInFlight.Keys, StringComparer.Ordinal))
             {
                 Turn.Send<TicketGrain>(ticket, new ServiceLevelsChanged());
             }
@@ -91,16 +94,16 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
         }
 
         TellBoard(settings);
-        return Task.FromResult(settings);
+        return settings;
     }
 
     public Task<string> IssueTicketNumber(string ticketId, string actor)
     {
         ArgumentException.ThrowIfNullOrEmpty(ticketId);
-        if (!State.OpenTickets.TryGetValue(ticketId, out var number))
+        if (!State.NumbersInFlight.TryGetValue(ticketId, out var number))
         {
             number = NextNumber(ticketId, actor);
-            State.OpenTickets.Add(ticketId, number);
+            State.NumbersInFlight.Add(ticketId, number);
         }
 
         return Task.FromResult(number);
@@ -108,11 +111,17 @@ public sealed class ProjectGrain : HotlineGrain<ProjectState>, IProjectGrain, IH
 
     public Task Handle(TicketActivity message)
     {
+        if (message.Kind == TicketActivityKind.Recorded)
+        {
+            State.NumbersInFlight.Remove(message.TicketId);
+            return Task.CompletedTask;
+        }
+
         var day = DayOf(message.At);
         switch (message.Kind)
         {
             case TicketActivityKind.Closed:
-                State.OpenTickets.Remove(message.TicketId);
+                State.NumbersInFlight.Remove(message.TicketId);
                 day.TicketsClosed++;
                 break;
             case TicketActivityKind.Breached:

@@ -14,6 +14,9 @@ public enum TicketActivityKind
     CallbackSatisfied,
     CallbackUnsatisfied,
     CallbackUnreachable,
+
+    /// <summary>The ticket's intake is stored, with its number: the project need not remember the number for a retry.</summary>
+    Recorded,
 }
 
 /// <summary>A call event from the phone switch (CTI).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Orleans;
 
 namespace HotlineGrains.Grains.Projects;
@@ -15,10 +16,15 @@ public sealed class ProjectState
     public int LastSequence { get; set; }
 
     /// <summary>
-    /// Tickets of this project not yet closed, with the number each was given: a calendar or policy
-    /// edit reaches them, and a retried intake gets its number back.
+    /// Tickets numbered whose intake the project has not yet heard stored, with the number each was
+    /// given: a retried intake gets its number back. A ticket leaves when its intake is stored
+    /// (<see cref="TicketActivityKind.Recorded"/>) or it closes, so the project's state, which every
+    /// intake writes again, does not grow with the open tickets (issue 13: at 10,000 open tickets it
+    /// held 10,000 entries). Stored as <c>openTickets</c>, the name it had when it kept every open
+    /// ticket: states from then, and the legacy import, still read.
     /// </summary>
-    public Dictionary<string, string> OpenTickets { get; set; } = [];
+    [JsonPropertyName("openTickets")]
+    public Dictionary<string, string> NumbersInFlight { get; set; } = [];
 
     /// <summary>Counters of the recent service days, newest last.</summary>
     public List<DayStats> Days { get; set; } = [];

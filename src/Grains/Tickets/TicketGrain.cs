@@ -94,6 +94,13 @@ public sealed partial class TicketGrain : HotlineGrain<TicketState>, ITicketGrai
             Turn.Send<CustomerGrain>(customerId, new RecordCustomerTicket(Key, State.Number, State.Kind.ToString(), State.ReceivedAt));
         }
 
+        // The number is the ticket's now: the project forgets it with this turn stored (a ticket
+        // closed on the call tells it so by closing).
+        if (State.ClosedAt is null)
+        {
+            Turn.Send<ProjectGrain>(intake.ProjectId, new TicketActivity(Key, TicketActivityKind.Recorded, Turn.Now));
+        }
+
         // A ticket closed on the call never reaches the agent's open list.
         if (TicketWorkflow.IsOpen(State.Status) && State.Agent is { } agent)
         {

@@ -1,3 +1,4 @@
+using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Turns;
 using HotlineGrains.Silo.Bus;
 using HotlineGrains.Silo.Floor;
@@ -60,6 +61,7 @@ public static class HotlineHostingExtensions
         services.AddSingleton<IReadModels, SqlReadModels>();
         services.AddSingleton<ITicketFactsReport>(provider => new SqlTicketFactsReport(provider.GetRequiredService<IHotlineDatabase>()));
         services.AddSingleton<IOpenTicketList, SqlOpenTicketList>();
+        services.AddSingleton<IOpenTicketIds, OpenTicketIds>();
         services.AddSingleton<IAuditTrail>(provider => new SqlAuditTrail(provider.GetRequiredService<IHotlineDatabase>()));
         services.AddHotlineBoards();
 

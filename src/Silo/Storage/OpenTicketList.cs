@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HotlineGrains.Grains.Projects;
 using HotlineGrains.Grains.Tickets;
 using HotlineGrains.Grains.Turns;
 using HotlineGrains.Silo.Storage;
@@ -113,5 +114,30 @@ internal sealed class SqlOpenTicketList(IHotlineDatabase database) : IOpenTicket
     {
         var (documents, total, counts) = await database.QueryOpenTicketsAsync(query, cancellationToken);
         return new([.. documents.Select(d => JsonSerializer.Deserialize<TicketRegisterRow>(d, GrainRecordJson.Options)!)], total, counts);
+    }
+}
+
+/// <summary>
+/// A project's open tickets read from the open-ticket list a page at a time, oldest first: a
+/// ticket recorded while the pages are read comes last; one closed meanwhile may shift another
+/// back over a page boundary, and that one keeps its clocks until its next step re-plans them.
+/// </summary>
+internal sealed class OpenTicketIds(IOpenTicketList list) : IOpenTicketIds
+{
+    private const int PageRows = 1000;
+
+    public async Task<IReadOnlyList<string>> OfProjectAsync(string projectId, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var offset = 0; ; offset += PageRows)
+        {
+            var page = await list.QueryAsync(new OpenTicketQuery([projectId]) { Order = OpenTicketOrder.Received, Offset = offset, Limit = PageRows }, cancellationToken);
+            ids.AddRange(page.Items.Select(row => row.TicketId).Where(seen.Add));
+            if (page.Items.Count < PageRows)
+            {
+                return ids;
+            }
+        }
     }
 }

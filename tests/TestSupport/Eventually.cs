@@ -61,5 +61,5 @@ public static class GrainMessages
 {
     /// <summary>Delivers <paramref name="message"/> to <paramref name="grain"/> under a new id (or <paramref name="id"/>, to repeat a delivery).</summary>
     public static Task Deliver(this Orleans.Runtime.IAddressable grain, HotlineGrains.Grains.Turns.IGrainMessage message, Guid? id = null) =>
-        Orleans.GrainExtensions.AsReference<HotlineGrains.Grains.Turns.IReceiveMessages>(grain).Deliver(new HotlineGrains.Grains.Turns.GrainMessage(id ?? Guid.NewGuid(), message));
+        Orleans.GrainExtensions.AsReference<HotlineGrains.Grains.Turns.IReceiveMessages>(grain).Deliver([new HotlineGrains.Grains.Turns.GrainMessage(id ?? Guid.NewGuid(), message)]);
 }

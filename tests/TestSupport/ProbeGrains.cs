@@ -214,6 +214,10 @@ public sealed record Ping(int Hops) : IGrainMessage;
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed record Pong(int Hops) : IGrainMessage;
 
+/// <summary>A message its grain writes down, or refuses (throws) when <see cref="Refused"/>.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed record Note(int N, bool Refused = false) : IGrainMessage;
+
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class PingPongState
 {
@@ -228,6 +232,9 @@ public interface IPingPongGrain : IGrainWithStringKey
 {
     Task Start(string partner, int hops);
 
+    /// <summary>Sends <paramref name="partner"/> note <paramref name="n"/> (a turn of its own).</summary>
+    Task SendNote(string partner, int n);
+
     /// <summary>Reads the partner's messages inside a turn, while the partner may be reading ours.</summary>
     Task<int> CountPartnerMessages(string partner);
 
@@ -236,8 +243,20 @@ public interface IPingPongGrain : IGrainWithStringKey
 }
 
 [GrainType("test-ping-pong")]
-public sealed class PingPongGrain : HotlineGrain<PingPongState>, IPingPongGrain, IHandle<Ping>, IHandle<Pong>
+public sealed class PingPongGrain : HotlineGrain<PingPongState>, IPingPongGrain, IHandle<Ping>, IHandle<Pong>, IHandle<Note>
 {
+    public Task SendNote(string partner, int n)
+    {
+        Turn.Send<PingPongGrain>(partner, new Note(n));
+        return Task.CompletedTask;
+    }
+
+    public Task Handle(Note message)
+    {
+        State.Received.Add(message.Refused ? throw new InvalidOperationException($"note {message.N} refused") : $"note {message.N}");
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<string>> GetReceived() => Task.FromResult<IReadOnlyList<string>>([.. State.Received]);
 
     public Task Start(string partner, int hops)

@@ -47,6 +47,10 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
     private IReadOnlyList<BoardAlert> alerts = [];
     private long alertsChangedAt;
 
+    /// <summary>While a delivery of several messages is handled, gateways are told once, at its end.</summary>
+    private bool holdNotices;
+    private bool noticeHeld;
+
     private string ProjectId => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -106,9 +110,32 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
         return Task.CompletedTask;
     }
 
-    async Task IReceiveMessages.Deliver(GrainMessage message)
+    async Task IReceiveMessages.Deliver(IReadOnlyList<GrainMessage> messages)
     {
-        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(messages);
+
+        // The gateways are told once of a delivery's changes: they read them all with one call.
+        holdNotices = true;
+        try
+        {
+            foreach (var message in messages)
+            {
+                await HandleAsync(message);
+            }
+        }
+        finally
+        {
+            holdNotices = false;
+            if (noticeHeld)
+            {
+                noticeHeld = false;
+                NotifyObservers();
+            }
+        }
+    }
+
+    private async Task HandleAsync(GrainMessage message)
+    {
         switch (message.Body)
         {
             case BoardTicketChanged ticket:
@@ -240,6 +267,18 @@ public sealed partial class ProjectBoardGrain(IBoardStore store, TimeProvider ti
             }
         }
 
+        if (holdNotices)
+        {
+            noticeHeld = true;
+            return;
+        }
+
+        NotifyObservers();
+    }
+
+    /// <summary>Tells every gateway whose subscription has not lapsed of the board's latest sequence.</summary>
+    private void NotifyObservers()
+    {
         var now = Environment.TickCount64;
         foreach (var (observer, until) in observers.ToList())
         {

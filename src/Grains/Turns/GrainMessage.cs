@@ -19,5 +19,16 @@ public sealed record GrainMessage([property: Id(0)] Guid Id, [property: Id(1)] I
 /// </summary>
 public interface IReceiveMessages : IGrainWithStringKey
 {
-    Task Deliver(GrainMessage message);
+    /// <summary>
+    /// The most messages one delivery carries. A grain remembers the ids of several deliveries'
+    /// worth, so a delivery repeated after a crash is recognised whole.
+    /// </summary>
+    public const int MostPerDelivery = 64;
+
+    /// <summary>
+    /// Handles <paramref name="messages"/> (to this grain, oldest first, at most
+    /// <see cref="MostPerDelivery"/>) in one turn: one write for the lot, so a grain that many
+    /// turns tell something (a project, a board) keeps up with them. If one fails, none is taken.
+    /// </summary>
+    Task Deliver(IReadOnlyList<GrainMessage> messages);
 }

@@ -28,7 +28,7 @@ public abstract partial class HotlineGrain<TState> : Grain, IIncomingGrainCallFi
     where TState : class, new()
 {
     /// <summary>Handled message ids a grain remembers: a repeat comes within seconds of the first delivery, long before this many others.</summary>
-    private const int HandledKept = 64;
+    private const int HandledKept = 4 * IReceiveMessages.MostPerDelivery;
 
     private static readonly AsyncLocal<TurnContext?> CurrentTurn = new();
     private static readonly ConcurrentDictionary<(Type Grain, Type Message), Func<object, object, Task>> Handlers = new();
@@ -128,15 +128,23 @@ public abstract partial class HotlineGrain<TState> : Grain, IIncomingGrainCallFi
         }
     }
 
-    async Task IReceiveMessages.Deliver(GrainMessage message)
+    async Task IReceiveMessages.Deliver(IReadOnlyList<GrainMessage> messages)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        if (committed.Handled.Contains(message.Id))
+        ArgumentNullException.ThrowIfNull(messages);
+        var turn = ActiveTurn!;
+        foreach (var message in messages)
         {
-            return; // delivered again after a crash: it was handled, and stored, before
+            // Delivered again after a crash: it was handled, and stored, before.
+            if (!committed.Handled.Contains(message.Id) && !turn.Messages.Contains(message.Id))
+            {
+                turn.Messages.Add(message.Id);
+                await HandleAsync(message);
+            }
         }
+    }
 
-        ActiveTurn!.Message = message.Id;
+    private async Task HandleAsync(GrainMessage message)
+    {
         var handler = Handlers.GetOrAdd((GetType(), message.Body.GetType()), static key =>
         {
             if (!typeof(IHandle<>).MakeGenericType(key.Message).IsAssignableFrom(key.Grain))
@@ -204,9 +212,9 @@ public abstract partial class HotlineGrain<TState> : Grain, IIncomingGrainCallFi
             }
 
             var handled = committed.Handled;
-            if (turn.Message is { } message)
+            if (turn.Messages.Count > 0)
             {
-                handled = [.. handled.Skip(Math.Max(0, handled.Count - HandledKept + 1)), message];
+                handled = [.. handled.Concat(turn.Messages).TakeLast(HandledKept)];
             }
 
             var record = new GrainRecord

@@ -25,8 +25,8 @@ internal sealed class TurnContext(object grain, object state, DateTimeOffset now
     /// <summary>The reminder whose firing this turn handles, if it is one.</summary>
     public string? Fired { get; set; }
 
-    /// <summary>The grain message this turn handles, if it is one.</summary>
-    public Guid? Message { get; set; }
+    /// <summary>The ids of the grain messages this turn handles, if it handles any.</summary>
+    public List<Guid> Messages { get; } = [];
 
     /// <summary>Reminder changes by name, the last one winning; null is a cancellation.</summary>
     public Dictionary<string, DateTimeOffset?> Reminders { get; } = new(StringComparer.Ordinal);

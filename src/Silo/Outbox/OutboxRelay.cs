@@ -97,22 +97,28 @@ internal sealed partial class OutboxRelay(
 
         var done = new ConcurrentBag<long>();
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.Parallelism };
-        await Parallel.ForEachAsync(batch.GroupBy(row => row.Target ?? row.Source), parallel, async (rows, token) =>
+        await Parallel.ForEachAsync(batch.GroupBy(OrderedWith), parallel, async (rows, token) =>
         {
-            foreach (var row in rows)
+            if (rows.Key.Message)
             {
-                if (row.Target is null)
+                // One delivery for the grain's messages of this batch, oldest first; the rest (a
+                // busy grain's) wait for the next batch, so a delivery repeated after a crash is
+                // never more than the grain remembers.
+                var delivery = rows.Take(IReceiveMessages.MostPerDelivery).ToList();
+                if (await DeliverAsync(delivery))
                 {
-                    var type = types.Event(row.MessageType);
-                    var @event = JsonSerializer.Deserialize(row.PayloadJson, type, GrainRecordJson.Options)!;
-                    await publisher.PublishAsync(ForIntegrations(@event), type, row.MessageId, token);
-                    metrics.EventRelayed(@event, row.CreatedAt, time.GetUtcNow());
-                }
-                else if (!await DeliverAsync(row))
-                {
-                    break; // the messages after it to the same grain wait, so they keep their order
+                    delivery.ForEach(row => done.Add(row.Position));
                 }
 
+                return; // failed: the messages to the same grain wait, so they keep their order
+            }
+
+            foreach (var row in rows)
+            {
+                var type = types.Event(row.MessageType);
+                var @event = JsonSerializer.Deserialize(row.PayloadJson, type, GrainRecordJson.Options)!;
+                await publisher.PublishAsync(ForIntegrations(@event), type, row.MessageId, token);
+                metrics.EventRelayed(@event, row.CreatedAt, time.GetUtcNow());
                 done.Add(row.Position);
             }
         });
@@ -120,14 +126,25 @@ internal sealed partial class OutboxRelay(
         return done.Count;
     }
 
-    private async Task<bool> DeliverAsync(OutboxMessage row)
+    /// <summary>
+    /// The rows a row must follow: the events of its grain, or the messages to its grain. A grain's
+    /// events and the messages it receives are two lines, not one: a project that numbers tickets
+    /// and hears of them stored would otherwise wait, in every batch, for both one after another.
+    /// </summary>
+    private static (bool Message, string Grain) OrderedWith(OutboxMessage row) =>
+        row.Target is { } target ? (true, target) : (false, row.Source);
+
+    /// <summary>Delivers <paramref name="rows"/> (messages to one grain) in one call; false when the grain failed them.</summary>
+    private async Task<bool> DeliverAsync(IReadOnlyList<OutboxMessage> rows)
     {
+        var row = rows[0];
         try
         {
-            var body = (IGrainMessage)JsonSerializer.Deserialize(row.PayloadJson, types.Message(row.MessageType), GrainRecordJson.Options)!;
+            var messages = rows.Select(r => new GrainMessage(r.MessageId,
+                (IGrainMessage)JsonSerializer.Deserialize(r.PayloadJson, types.Message(r.MessageType), GrainRecordJson.Options)!)).ToList();
             var slash = row.Target!.IndexOf('/', StringComparison.Ordinal);
             var target = GrainId.Create(row.Target[..slash], row.Target[(slash + 1)..]);
-            await grains.GetGrain<IReceiveMessages>(target).Deliver(new GrainMessage(row.MessageId, body));
+            await grains.GetGrain<IReceiveMessages>(target).Deliver(messages);
             failed.TryRemove(row.Position, out _);
             return true;
         }

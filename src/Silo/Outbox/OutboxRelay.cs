@@ -104,13 +104,15 @@ internal sealed partial class OutboxRelay(
                 // One delivery for the grain's messages of this batch, oldest first; the rest (a
                 // busy grain's) wait for the next batch, so a delivery repeated after a crash is
                 // never more than the grain remembers.
+                // If the grain fails them, none is done: they and the messages after them to the
+                // same grain wait, so they keep their order.
                 var delivery = rows.Take(IReceiveMessages.MostPerDelivery).ToList();
                 if (await DeliverAsync(delivery))
                 {
                     delivery.ForEach(row => done.Add(row.Position));
                 }
 
-                return; // failed: the messages to the same grain wait, so they keep their order
+                return;
             }
 
             foreach (var row in rows)

@@ -94,6 +94,20 @@ public sealed class ClusterTests : IAsyncLifetime
         await Assert.ThrowsAsync<HttpRequestException>(() => apiAddress.GetAsync("/healthz"));
     }
 
+    [Fact]
+    public async Task A_headless_silo_without_a_management_port_serves_no_http_and_still_joins_the_cluster()
+    {
+        var settings = Settings();
+        settings["Management:Port"] = "0";
+        await using var silo = GatewayProcess.StartWorker(directory, settings);
+
+        await Eventually.Until(async () => await ActiveSilos() == 1, "the silo active in the cluster", TimeSpan.FromSeconds(90));
+        await Eventually.Until(() => silo.Output.Contains("Management:Port is 0: this node serves no HTTP", StringComparison.Ordinal), "the silo saying it serves no HTTP");
+        Assert.Null(silo.ManagementAddress);
+        Assert.DoesNotContain("Now listening on", silo.Output, StringComparison.Ordinal);
+        Assert.False(silo.HasExited);
+    }
+
     private Task<long> ActiveSilos() => ProductionCluster.ActiveSilosAsync(database);
 
     private Dictionary<string, string?> Settings()

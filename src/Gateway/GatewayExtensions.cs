@@ -3,13 +3,13 @@ using HotlineGrains.Gateway.Api;
 using HotlineGrains.Gateway.Customers;
 using HotlineGrains.Gateway.Demo;
 using HotlineGrains.Gateway.Floor;
-using HotlineGrains.Gateway.Health;
 using HotlineGrains.Gateway.Operations;
 using HotlineGrains.Gateway.Projects;
 using HotlineGrains.Gateway.Reports;
 using HotlineGrains.Gateway.Tickets;
 using HotlineGrains.Gateway.Security;
 using HotlineGrains.Silo;
+using HotlineGrains.Silo.Operations;
 using Microsoft.Extensions.Options;
 
 namespace HotlineGrains.Gateway;
@@ -39,7 +39,7 @@ public static class GatewayExtensions
         builder.AddHotlineSecurity();
         builder.AddHotline(bus => bus.AddFloorConsumers());
         builder.AddHotlineFloor();
-        builder.AddHotlineTelemetry();
+        builder.AddHotlineOperations(HotlineNode.Gateway);
         builder.Services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidator>();
         if (builder.Configuration.GetValue<bool>(DemoOptions.EnabledSetting))
@@ -90,8 +90,7 @@ public static class GatewayExtensions
 
         app.UseHotlineSecurity();
         app.UseTicketLogScope();
-        app.MapHealthEndpoints();
-        app.MapHotlineTelemetry();
+        app.MapHotlineOperations();
         if (explorer)
         {
             app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -1,5 +1,6 @@
 using HotlineGrains.Gateway;
 using HotlineGrains.Silo;
+using HotlineGrains.Silo.Operations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,9 +24,7 @@ internal static class AppStart
         var environment = configuration.GetValueOrDefault("ENVIRONMENT") ?? Environments.Production;
         try
         {
-            return container.Role == AppRole.Silo
-                ? ValidateSilo(configuration, environment)
-                : await ValidateGatewayAsync(configuration, environment);
+            return await ValidateAsync(container.Role, configuration, environment);
         }
         catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException)
         {
@@ -35,32 +34,29 @@ internal static class AppStart
         }
     }
 
-    private static (IReadOnlyList<string>, TimeSpan) ValidateSilo(Dictionary<string, string?> configuration, string environment)
+    private static async Task<(IReadOnlyList<string>, TimeSpan)> ValidateAsync(AppRole role, Dictionary<string, string?> configuration, string environment)
     {
-        // src/Silo/Program.cs: Host.CreateApplicationBuilder(args).AddHotline(); the image ships no appsettings.json for it.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            DisableDefaults = true,
-            EnvironmentName = environment,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddHotline();
-        using var host = builder.Build();
-        return (Validate(host.Services), host.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
-    }
-
-    private static async Task<(IReadOnlyList<string>, TimeSpan)> ValidateGatewayAsync(Dictionary<string, string?> configuration, string environment)
-    {
-        // src/Gateway/Program.cs: WebApplication.CreateBuilder(args).AddHotlineGateway(); the image ships
-        // the gateway's appsettings.json (and appsettings.Development.json) beside it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
-        var gateway = Path.Combine(Kustomize.RepositoryRoot, "src", "Gateway");
-        builder.Configuration.AddJsonFile(Path.Combine(gateway, "appsettings.json"), optional: false);
-        builder.Configuration.AddJsonFile(Path.Combine(gateway, $"appsettings.{environment}.json"), optional: true);
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.AddHotlineGateway();
+        if (role == AppRole.Silo)
+        {
+            // src/Silo/Program.cs: WebApplication.CreateBuilder(args), AddHotline() and the headless
+            // silo's management port; the image ships no appsettings.json for it.
+            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.AddHotline();
+            builder.AddHotlineOperations(HotlineNode.HeadlessSilo);
+        }
+        else
+        {
+            // src/Gateway/Program.cs: WebApplication.CreateBuilder(args).AddHotlineGateway(); the image ships
+            // the gateway's appsettings.json (and appsettings.Development.json) beside it.
+            var gateway = Path.Combine(Kustomize.RepositoryRoot, "src", "Gateway");
+            builder.Configuration.AddJsonFile(Path.Combine(gateway, "appsettings.json"), optional: false);
+            builder.Configuration.AddJsonFile(Path.Combine(gateway, $"appsettings.{environment}.json"), optional: true);
+            builder.Configuration.AddInMemoryCollection(configuration);
+            builder.AddHotlineGateway();
+        }
+
         await using var app = builder.Build();
         return (Validate(app.Services), app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }

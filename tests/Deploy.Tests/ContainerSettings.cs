@@ -26,8 +26,8 @@ internal sealed record ContainerSettings(
 
     /// <summary>
     /// The configuration the program sees: each variable as a key (<c>__</c> is <c>:</c>), and the
-    /// ones with .NET's prefixes (<c>DOTNET_</c>; <c>ASPNETCORE_</c> for the gateway) also without it,
-    /// as the host's environment configuration does.
+    /// ones with .NET's prefixes (<c>DOTNET_</c>, <c>ASPNETCORE_</c>: both programs are ASP.NET Core
+    /// apps) also without it, as the host's environment configuration does.
     /// </summary>
     public Dictionary<string, string?> Configuration()
     {
@@ -35,7 +35,7 @@ internal sealed record ContainerSettings(
         foreach (var (name, value) in Environment)
         {
             configuration[ToKey(name)] = value;
-            foreach (var prefix in Role == AppRole.Gateway ? new[] { "DOTNET_", "ASPNETCORE_" } : ["DOTNET_"])
+            foreach (var prefix in new[] { "DOTNET_", "ASPNETCORE_" })
             {
                 if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 {

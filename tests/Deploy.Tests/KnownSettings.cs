@@ -46,9 +46,12 @@ internal sealed class KnownSettings
             }
         }
 
-        // Framework settings: logging, .NET's own DOTNET_ variables (e.g. DOTNET_shutdownTimeoutSeconds).
+        // Framework settings: logging, .NET's own DOTNET_ variables (e.g. DOTNET_shutdownTimeoutSeconds)
+        // and ASP.NET Core's (both programs serve HTTP: the silo its management port).
         prefixes.Add("Logging:");
         prefixes.Add("DOTNET_");
+        prefixes.Add("ASPNETCORE_");
+        keys["AllowedHosts"] = false;
         if (role == AppRole.Silo)
         {
             AddProperties($"{HotlineClusterOptions.Section}:Membership", typeof(ClusterMembershipOptions));
@@ -61,8 +64,6 @@ internal sealed class KnownSettings
         else
         {
             keys[SecurityExtensions.CorsOrigins] = true;
-            keys["AllowedHosts"] = false;
-            prefixes.Add("ASPNETCORE_");
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using HotlineGrains.Silo;
+using HotlineGrains.Silo.Operations;
 using Orleans.Hosting.Kubernetes;
 
 namespace HotlineGrains.Deploy.Tests;
@@ -37,6 +39,7 @@ internal static class ManifestCheck
                     + $"+ the host's shutdown timeout {shutdownTimeout.TotalSeconds} s + {ExitMargin.TotalSeconds} s");
             }
 
+            problems.AddRange(ManagementPortProblems(container));
             if (container.Role == AppRole.Silo && string.Equals(Setting(container, "Orleans:Kubernetes"), "true", StringComparison.OrdinalIgnoreCase))
             {
                 problems.AddRange(KubernetesHostingProblems(container));
@@ -78,6 +81,39 @@ internal static class ManifestCheck
             if (!labels.TryGetValue(label, out var value) || value != configured)
             {
                 yield return $"{container}: pod label {label} is '{value}' but {key} is '{configured}': Orleans' Kubernetes hosting would watch other pods than this cluster's silos";
+            }
+        }
+    }
+
+    /// <summary>
+    /// The port the pod names <c>management</c>, the port Prometheus is told to scrape and (on a
+    /// silo, whose only HTTP it is) the port its probes ask are the one the program listens on.
+    /// </summary>
+    private static IEnumerable<string> ManagementPortProblems(ContainerSettings container)
+    {
+        var key = $"{ManagementOptions.Section}:{nameof(ManagementOptions.Port)}";
+        var port = int.TryParse(Setting(container, key), out var configured) ? configured : new ManagementOptions().Port;
+        var named = container.Container.Ports?.FirstOrDefault(p => p.Name == "management")?.ContainerPort;
+        if (named != port)
+        {
+            yield return $"{container}: the container port named management is {named?.ToString(CultureInfo.InvariantCulture) ?? "missing"} but {key} is {port}";
+        }
+
+        if (container.Pod.Metadata.Annotations?.TryGetValue("prometheus.io/port", out var scraped) == true && scraped != port.ToString(CultureInfo.InvariantCulture))
+        {
+            yield return $"{container}: Prometheus is told to scrape port {scraped} but {key} is {port}";
+        }
+
+        if (container.Role != AppRole.Silo)
+        {
+            yield break;
+        }
+
+        foreach (var (name, probe) in new[] { ("startupProbe", container.Container.StartupProbe), ("livenessProbe", container.Container.LivenessProbe), ("readinessProbe", container.Container.ReadinessProbe) })
+        {
+            if (probe?.HttpGet?.Port?.Value is not { } asked || (asked != "management" && asked != port.ToString(CultureInfo.InvariantCulture)))
+            {
+                yield return $"{container}: the {name} does not ask the management port, the silo's only HTTP";
             }
         }
     }

@@ -136,6 +136,30 @@ public sealed class ManifestSettingsTests
         Assert.Contains(problems, p => p.Contains("hotline-silo/silo: terminationGracePeriodSeconds 30 s does not cover", StringComparison.Ordinal));
     }
 
+    [KubectlFact]
+    public async Task A_management_port_other_than_the_probes_and_Prometheus_ask_is_refused()
+    {
+        var objects = Kustomize.Render("production");
+        ConfigMap(objects, "hotline-settings").Data["Management__Port"] = "9465";
+
+        var problems = await ProblemsAsync("production", objects);
+
+        Assert.Contains(problems, p => p.Contains("hotline-silo/silo: the container port named management is 9464 but Management:Port is 9465", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("hotline-silo/silo: Prometheus is told to scrape port 9464", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("hotline-gateway/gateway: the container port named management is 9464", StringComparison.Ordinal));
+    }
+
+    [KubectlFact]
+    public async Task A_silo_probed_elsewhere_than_on_its_management_port_is_refused()
+    {
+        var objects = Kustomize.Render("dev");
+        Silo(objects).Spec.Template.Spec.Containers[0].ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = "orleans-gw" } };
+
+        var problems = await ProblemsAsync("dev", objects);
+
+        Assert.Contains(problems, p => p.Contains("hotline-silo/silo: the readinessProbe does not ask the management port", StringComparison.Ordinal));
+    }
+
     private static async Task<List<string>> ProblemsAsync(string overlay, IReadOnlyList<object> objects) =>
         await ManifestCheck.ProblemsAsync(ContainerSettings.Of(overlay, objects));
 

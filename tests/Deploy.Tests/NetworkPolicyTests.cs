@@ -3,22 +3,25 @@ using k8s.Models;
 namespace HotlineGrains.Deploy.Tests;
 
 /// <summary>
-/// Who may reach the gateways' ports, read from the rendered network policies: the management port
-/// carries the metrics (and would carry anything else added there), so only Prometheus reaches it.
+/// Who may reach the management ports of gateways and silos, read from the rendered network
+/// policies: the management port carries the metrics (and would carry anything else added there),
+/// so only Prometheus reaches it.
 /// </summary>
 public sealed class NetworkPolicyTests
 {
     [KubectlTheory]
-    [InlineData("dev")]
-    [InlineData("production")]
-    public void Only_Prometheus_in_the_monitoring_namespace_reaches_the_gateways_management_port(string overlay)
+    [InlineData("dev", "gateway")]
+    [InlineData("production", "gateway")]
+    [InlineData("dev", "silo")]
+    [InlineData("production", "silo")]
+    public void Only_Prometheus_in_the_monitoring_namespace_reaches_the_management_port(string overlay, string component)
     {
         var objects = Kustomize.Render(overlay);
-        var gateway = objects.OfType<V1Deployment>().Single(d => Component(d.Spec.Template.Metadata.Labels) == "gateway");
-        var management = gateway.Spec.Template.Spec.Containers.SelectMany(c => c.Ports ?? []).Single(p => p.Name == "management").ContainerPort;
+        var workload = objects.OfType<V1Deployment>().Single(d => Component(d.Spec.Template.Metadata.Labels) == component);
+        var management = workload.Spec.Template.Spec.Containers.SelectMany(c => c.Ports ?? []).Single(p => p.Name == "management").ContainerPort;
 
         var admitting = objects.OfType<V1NetworkPolicy>()
-            .Where(p => Selects(p.Spec.PodSelector, gateway.Spec.Template.Metadata.Labels))
+            .Where(p => Selects(p.Spec.PodSelector, workload.Spec.Template.Metadata.Labels))
             .SelectMany(p => p.Spec.Ingress ?? [])
             .Where(rule => rule.Ports is null || rule.Ports.Any(p => p.Port?.Value == management.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .ToList();

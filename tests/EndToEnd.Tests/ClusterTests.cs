@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -7,8 +8,8 @@ namespace HotlineGrains.EndToEnd.Tests;
 
 /// <summary>
 /// The scale-out shape: two headless silos host the grains, and gateways run as Orleans clients
-/// of that cluster (<c>Orleans:Role=Client</c>), so screens and grains scale apart. Real
-/// processes on one PostgreSQL and one RabbitMQ.
+/// of that cluster (<c>Orleans:Role=Client</c>), so screens and grains scale apart; and what a
+/// headless silo shows its operator. Real processes on one PostgreSQL and one RabbitMQ.
 /// </summary>
 public sealed class ClusterTests : IAsyncLifetime
 {
@@ -55,6 +56,56 @@ public sealed class ClusterTests : IAsyncLifetime
 
         // The gateways host no grains: only the two silos are members of the cluster.
         Assert.Equal(2, await ActiveSilos());
+    }
+
+    /// <summary>
+    /// An operator's view of a headless silo (issue 11): on its management port it answers the
+    /// probes and Prometheus, with the same checks as a gateway's plus its cluster membership, and
+    /// nothing else; it does not listen on the API address every process here is given.
+    /// </summary>
+    [Fact]
+    public async Task A_headless_silo_answers_probes_and_prometheus_on_its_management_port_only()
+    {
+        await using var silo = GatewayProcess.StartWorker(directory, Settings());
+        await silo.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(90), onManagementPort: true);
+        using var management = new HttpClient { BaseAddress = silo.ManagementAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+        using var live = await management.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        using var ready = await management.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var checks = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
+        Assert.Equal(["database", "masstransit-bus", "membership", "outbox"], checks.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.All(checks.EnumerateObject(), c => Assert.Equal("Healthy", c.Value.GetProperty("status").GetString()));
+        Assert.Equal("Active", checks.GetProperty("membership").GetProperty("data").GetProperty("status").GetString());
+
+        // The hotline's outbox gauges and Orleans' own meters come from the silo that relays and hosts.
+        var metrics = string.Empty;
+        await Eventually.Until(async () =>
+        {
+            metrics = await management.GetStringAsync("/metrics");
+            return metrics.Contains("\nhotline_outbox_backlog", StringComparison.Ordinal) && metrics.Contains("\norleans_", StringComparison.Ordinal);
+        }, "the hotline's and Orleans' meters on the silo's scrape endpoint");
+        Assert.Contains("dotnet_", metrics, StringComparison.Ordinal);
+
+        using var api = await management.GetAsync("/api/projects/weibang-plaza");
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        using var apiAddress = new HttpClient { BaseAddress = silo.Address, Timeout = TimeSpan.FromSeconds(10) };
+        await Assert.ThrowsAsync<HttpRequestException>(() => apiAddress.GetAsync("/healthz"));
+    }
+
+    [Fact]
+    public async Task A_headless_silo_without_a_management_port_serves_no_http_and_still_joins_the_cluster()
+    {
+        var settings = Settings();
+        settings["Management:Port"] = "0";
+        await using var silo = GatewayProcess.StartWorker(directory, settings);
+
+        await Eventually.Until(async () => await ActiveSilos() == 1, "the silo active in the cluster", TimeSpan.FromSeconds(90));
+        await Eventually.Until(() => silo.Output.Contains("Management:Port is 0: this node serves no HTTP", StringComparison.Ordinal), "the silo saying it serves no HTTP");
+        Assert.Null(silo.ManagementAddress);
+        Assert.DoesNotContain("Now listening on", silo.Output, StringComparison.Ordinal);
+        Assert.False(silo.HasExited);
     }
 
     private Task<long> ActiveSilos() => ProductionCluster.ActiveSilosAsync(database);

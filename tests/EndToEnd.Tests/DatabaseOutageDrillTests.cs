@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using HotlineGrains.Testing;
 using Xunit.Abstractions;
 
@@ -62,5 +65,34 @@ public sealed class DatabaseOutageDrillTests(ITestOutputHelper output) : OutageD
             "select count(*) from read_models r where r.model = 'ticket-register' and not exists (select 1 from grain_storage g where g.payload is not null and g.grain_key like '%' || r.grain_key)");
         Assert.Equal(0, registeredWithoutState);
         Assert.Equal(tickets.Count, registered);
+    }
+
+    /// <summary>A headless silo tells its probe the same on its management port: 503 within seconds of losing the database, 200 once it is back.</summary>
+    [Fact]
+    public async Task A_headless_silo_is_not_ready_while_the_database_is_down_and_ready_again_without_a_restart()
+    {
+        await using var silo = await StartSiloAsync();
+        using var probe = new HttpClient { BaseAddress = silo.ManagementAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+        await Database.StopAsync();
+        var down = Stopwatch.StartNew();
+        await Eventually.Until(async () => (int)(await probe.GetAsync("/readyz")).StatusCode == 503, "the silo's /readyz answering 503 without the database", TimeSpan.FromSeconds(10));
+        var notReadyAfter = down.Elapsed;
+        using (var ready = await probe.GetAsync("/readyz"))
+        {
+            var detail = await ready.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Unhealthy", detail.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        }
+
+        using (var live = await probe.GetAsync("/healthz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode); // no restart for an outage elsewhere
+        }
+
+        await Database.StartAgainAsync();
+        var up = Stopwatch.StartNew();
+        await silo.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(30), onManagementPort: true);
+        output.WriteLine($"silo /readyz 503 {notReadyAfter.TotalSeconds:F1} s after the database stopped, 200 {up.Elapsed.TotalSeconds:F1} s after it was back");
+        Assert.False(silo.HasExited);
     }
 }

@@ -5,7 +5,7 @@ namespace HotlineGrains.EndToEnd.Tests;
 /// <summary>
 /// What the outage drills share: a PostgreSQL and a RabbitMQ of the drill's own (the drill stops
 /// one of them; the shared test servers stay up for everyone else), a working directory, and a
-/// gateway co-hosting its silo on them with production settings.
+/// gateway co-hosting its silo, or a headless silo, on them with production settings.
 /// </summary>
 public abstract class OutageDrill : IAsyncLifetime
 {
@@ -40,8 +40,19 @@ public abstract class OutageDrill : IAsyncLifetime
     /// <summary>A gateway on the drill's servers, serving once <c>/readyz</c> answers 200; callers may record far more than an agent would.</summary>
     protected async Task<GatewayProcess> StartGatewayAsync()
     {
-        var gateway = GatewayProcess.Start(directory, ProductionCluster.Settings(Database.ConnectionString, Broker.Uri, "outage-drill-signing-key-0123456789abcdef", intakePerMinute: 100_000));
+        var gateway = GatewayProcess.Start(directory, Settings());
         await gateway.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(120));
         return gateway;
     }
+
+    /// <summary>A headless silo on the drill's servers, once its <c>/readyz</c> (on its management port) answers 200.</summary>
+    protected async Task<GatewayProcess> StartSiloAsync()
+    {
+        var silo = GatewayProcess.StartWorker(directory, Settings());
+        await silo.WaitUntilServingAsync("/readyz", TimeSpan.FromSeconds(120), onManagementPort: true);
+        return silo;
+    }
+
+    private Dictionary<string, string?> Settings() =>
+        ProductionCluster.Settings(Database.ConnectionString, Broker.Uri, "outage-drill-signing-key-0123456789abcdef", intakePerMinute: 100_000);
 }

@@ -17,10 +17,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
 
-    private GatewayProcess(Process process, Uri address)
+    private GatewayProcess(Process process, Uri address, Uri? managementAddress)
     {
         this.process = process;
         Address = address;
+        ManagementAddress = managementAddress;
         process.OutputDataReceived += (_, e) => Collect(e.Data);
         process.ErrorDataReceived += (_, e) => Collect(e.Data);
         process.BeginOutputReadLine();
@@ -28,6 +29,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The management port (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>); null when <c>Management:Port</c> is 0.</summary>
+    public Uri? ManagementAddress { get; }
 
     /// <summary>The operating system's id of the process, to read its CPU and memory from /proc.</summary>
     public int ProcessId => process.Id;
@@ -39,7 +43,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     public static GatewayProcess Start(string workingDirectory, IDictionary<string, string?>? settings = null, int? port = null, IDictionary<string, string>? environment = null) =>
         Start("Gateway", "HotlineGrains.Gateway.dll", workingDirectory, settings, port, environment);
 
-    /// <summary>The headless worker (<c>src/Silo</c>): no HTTP, reminders and outbox only.</summary>
+    /// <summary>The headless worker (<c>src/Silo</c>): grains, reminders and outbox; its only HTTP is the <see cref="ManagementAddress"/>.</summary>
     public static GatewayProcess StartWorker(string workingDirectory, IDictionary<string, string?> settings) =>
         Start("Silo", "HotlineGrains.Silo.dll", workingDirectory, settings, port: null, environment: null);
 
@@ -65,12 +69,14 @@ public sealed class GatewayProcess : IAsyncDisposable
         // As `dotnet run` starts it (launchSettings.json): Development, unless the test says otherwise.
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         all.TryAdd("environment", "Development");
-        foreach (var (key, value) in TestSilo.WithOwnPorts(all))
+        var own = TestSilo.WithOwnPorts(all);
+        foreach (var (key, value) in own)
         {
             info.ArgumentList.Add($"--{key}={value}");
         }
 
-        return new GatewayProcess(Process.Start(info)!, address);
+        var management = own["Management:Port"] is { } managementPort && managementPort != "0" ? new Uri($"http://127.0.0.1:{managementPort}") : null;
+        return new GatewayProcess(Process.Start(info)!, address, management);
     }
 
     /// <summary>The address of the gateway's wallboard hub, for a WebSocket client.</summary>
@@ -86,15 +92,17 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="path"/> until it answers 200; returns how long that took from now.</summary>
-    public async Task<TimeSpan> WaitUntilServingAsync(string path, TimeSpan deadline)
+    /// <param name="onManagementPort">Ask the management port rather than the API's (a headless silo has only that).</param>
+    public async Task<TimeSpan> WaitUntilServingAsync(string path, TimeSpan deadline, bool onManagementPort = false)
     {
-        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
+        var address = onManagementPort ? ManagementAddress ?? throw new InvalidOperationException("Management:Port is 0: the process has no management port.") : Address;
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < deadline)
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The gateway exited with {process.ExitCode}:\n{Output}");
+                throw new InvalidOperationException($"The process exited with {process.ExitCode}:\n{Output}");
             }
 
             try

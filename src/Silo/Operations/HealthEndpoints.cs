@@ -1,22 +1,26 @@
 using System.Text.Json;
-using HotlineGrains.Silo;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace HotlineGrains.Gateway.Health;
+namespace HotlineGrains.Silo.Operations;
 
 internal static class HealthEndpoints
 {
+    public const string Liveness = "/healthz";
+    public const string Readiness = "/readyz";
+
     /// <summary>
     /// <c>/healthz</c>: the process is alive (no dependency is asked, so a database outage does not
     /// get every replica restarted). <c>/readyz</c>: storage is migrated and reachable, the bus is
     /// connected and (on a silo) the silo is an active cluster member, so the node may take traffic.
     /// A degraded check (the bus reconnecting) is 503 too: a load balancer reads the status, not the body.
     /// </summary>
-    public static void MapHealthEndpoints(this WebApplication app)
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        app.MapHealthChecks(Liveness, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks(Readiness, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HotlineHostingExtensions.ReadyTag),
             ResultStatusCodes =
@@ -27,6 +31,7 @@ internal static class HealthEndpoints
             },
             ResponseWriter = WriteDetailAsync,
         }).AllowAnonymous();
+        return app;
     }
 
     /// <summary>Each check's status, description and figures (the outbox backlog, the silo's membership), for the operator who asks why.</summary>

@@ -33,12 +33,6 @@ internal sealed partial class OutboxRelay(
     /// <summary>The pause after a try the broker did not answer in time, before a fresh connection is tried.</summary>
     private static readonly TimeSpan BrokerRetryPause = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How soon a busy relay looks for rows another silo stored (an idle one waits <see cref="OutboxOptions.PollInterval"/>).</summary>
-    private static readonly TimeSpan BusyPollInterval = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>A relay that relayed rows this recently is busy.</summary>
-    private static readonly TimeSpan BusyFor = TimeSpan.FromSeconds(2);
-
     private readonly OutboxOptions options = options.Value;
 
     /// <summary>Messages whose grain failed them, by outbox position: when to try again and how often it failed.</summary>
@@ -63,19 +57,12 @@ internal sealed partial class OutboxRelay(
                 }
 
                 LogLeaseTaken(logger);
-                var lastRelayedAt = DateTimeOffset.MinValue;
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    if (await RelayBatchAsync(lease, stoppingToken) > 0)
+                    if (await RelayBatchAsync(lease, stoppingToken) == 0)
                     {
-                        lastRelayedAt = time.GetUtcNow();
-                        continue;
+                        await signal.WaitAsync(options.PollInterval, time, stoppingToken);
                     }
-
-                    // Only this silo's turns wake the relay; what another silo stored waits for the
-                    // next look. While rows keep coming, the relay looks again soon.
-                    var busy = time.GetUtcNow() - lastRelayedAt < BusyFor;
-                    await signal.WaitAsync(busy && BusyPollInterval < options.PollInterval ? BusyPollInterval : options.PollInterval, time, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

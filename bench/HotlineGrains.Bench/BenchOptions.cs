@@ -97,6 +97,19 @@ internal sealed class BenchOptions
 
     public double FloorSeconds { get; private set; } = 60;
 
+    /// <summary>
+    /// Seconds of changes at the same rate, with the screens joined, before the timed ones: a
+    /// gateway's first minute of a new kind of work is spent compiling it (tiered JIT), which a
+    /// node on a shift has long done. 0 times the first changes too.
+    /// </summary>
+    public double FloorWarmupSeconds { get; private set; } = 30;
+
+    /// <summary>
+    /// The client holding the floor part's screens. The lean one: the official client's CPU per
+    /// message, on the cores the gateways share, would be measured instead of the gateways.
+    /// </summary>
+    public FloorClient FloorClient { get; private set; } = FloorClient.Lean;
+
     /// <summary>Agents on the floor part's project, who receive its tickets in turn.</summary>
     public int FloorAgents { get; private set; } = 400;
 
@@ -214,6 +227,8 @@ internal sealed class BenchOptions
           --floor-open N           open tickets on the board before the floor part's changes [10000]
           --floor-rate N           changes per second in the floor part [20]
           --floor-seconds S        how long the floor part sends changes [60]
+          --floor-warmup S         changes at the same rate before the timed ones, untimed [30]
+          --floor-client lean|official   the client holding the screens [lean]
           --floor-rows N           rows each floor screen asks for [100]
           --floor-agents N         agents on the project, receiving its tickets in turn [400]
           --wallboard-changes N    ticket intakes timed to every client's screen [100]
@@ -308,6 +323,13 @@ internal sealed class BenchOptions
                 case "floor-open": options.FloorOpenTickets = Int(name, Value(), 0); break;
                 case "floor-rate": options.FloorChangesPerSecond = PositiveDouble(name, Value()); break;
                 case "floor-seconds": options.FloorSeconds = PositiveDouble(name, Value()); break;
+                case "floor-warmup": options.FloorWarmupSeconds = NonNegativeDouble(name, Value()); break;
+                case "floor-client": options.FloorClient = Value() switch
+                {
+                    "lean" => FloorClient.Lean,
+                    "official" => FloorClient.Official,
+                    var other => throw new ArgumentException($"--floor-client: lean or official, not '{other}'."),
+                }; break;
                 case "floor-rows": options.FloorRows = Int(name, Value(), 1); break;
                 case "floor-agents": options.FloorAgents = Int(name, Value(), 1); break;
                 case "wallboard-changes": options.WallboardChanges = Int(name, Value(), 1); break;

@@ -20,7 +20,7 @@ internal static class HubClientsBenchmark
     public const string Lean = "lean (the project's own)";
 
     /// <summary>SignalR closes a connection that sent nothing for 30 s: the lean client pings at this interval (the browser every 15 s).</summary>
-    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
 
     /// <summary>Changes sent to each set of clients; every client must see each.</summary>
     private const int Changes = 5;

@@ -117,9 +117,8 @@ internal static class ApiDocument
             }
         }
 
-        var limiter = services.GetRequiredService<IOptions<RateLimiterOptions>>().Value;
-        var limited = !metadata.OfType<DisableRateLimitingAttribute>().Any()
-            && (metadata.OfType<EnableRateLimitingAttribute>().Any() || limiter.GlobalLimiter is not null);
+        // The endpoints that name one of the callers' limits (CallerLimits).
+        var limited = metadata.OfType<EnableRateLimitingAttribute>().Any();
         if (limited)
         {
             var tooMany = await AddProblemAsync(operation, context, StatusCodes.Status429TooManyRequests,

@@ -12,7 +12,7 @@ namespace HotlineGrains.Gateway.Floor;
 /// the caller's) with the number of rows the screen shows and get its boards at once, then a
 /// <c>BoardDelta</c> whenever one changes; <c>Join</c> gets whole boards each time (older clients).
 /// </summary>
-internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModels, HubJoinLimiter joins) : Hub
+internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModels, CallerLimits limits) : Hub
 {
     public const string Path = "/hubs/wallboard";
     public const string BoardMethod = "Board";
@@ -57,7 +57,7 @@ internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModel
     public async Task<ProjectBoard> Board(string projectId)
     {
         var caller = Caller.From(Context.User!);
-        if (!joins.TryJoin(caller.Id))
+        if (!limits.TryAcquire(CallerLimits.HubJoins, caller.Id))
         {
             throw new HubException("Too many joins: this caller joined more than its limit per minute; try again shortly.");
         }
@@ -70,7 +70,7 @@ internal sealed class WallboardHub(WallboardBoards boards, IReadModels readModel
     private async Task<IReadOnlyList<ProjectBoard>> JoinAsync(string projectId, Func<string, string> group, int rows)
     {
         var caller = Caller.From(Context.User!);
-        if (!joins.TryJoin(caller.Id))
+        if (!limits.TryAcquire(CallerLimits.HubJoins, caller.Id))
         {
             throw new HubException("Too many joins: this caller joined more than its limit per minute; try again shortly.");
         }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using HotlineGrains.Gateway.Demo;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -34,7 +33,7 @@ public static class SecurityExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LimitsOptions>().Bind(builder.Configuration.GetSection(LimitsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TokenIssuer>();
-        builder.Services.AddSingleton<HubJoinLimiter>();
+        builder.Services.AddSingleton<CallerLimits>();
 
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -101,20 +100,6 @@ public static class SecurityExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
-        builder.Services.AddRateLimiter(rateLimiter =>
-        {
-            rateLimiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            rateLimiter.AddPolicy(IntakeLimit, http => PerCaller(http, limits.IntakePerMinute));
-            rateLimiter.AddPolicy(CallEventsLimit, http => PerCaller(http, limits.CallEventsPerMinute));
-            rateLimiter.AddPolicy(ReadsLimit, http => PerCaller(http, limits.ReadsPerMinute));
-            rateLimiter.OnRejected = async (context, cancellationToken) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "60";
-                await TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
-                    detail: "This caller sent more than its limit per minute; try again shortly.").ExecuteAsync(context.HttpContext);
-            };
-        });
         // Closed unless origins are configured: no browser page elsewhere may call the API with a user's token.
         var origins = builder.Configuration.GetSection(CorsOrigins).Get<string[]>() ?? [];
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -132,7 +117,7 @@ public static class SecurityExtensions
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
+        app.Use(CallerLimits.Enforce);
         return app;
     }
 
@@ -160,12 +145,4 @@ public static class SecurityExtensions
     /// <summary>Only callers with one of <paramref name="roles"/> reach the endpoint; others get 403.</summary>
     public static TBuilder Allow<TBuilder>(this TBuilder endpoint, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
         endpoint.RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireRole(roles));
-
-    private static RateLimitPartition<string> PerCaller(HttpContext http, int perMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(Caller.Of(http).Id, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = perMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
 }
